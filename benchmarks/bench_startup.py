@@ -29,7 +29,6 @@ def main():
                 "python -m wordvec --help": [sys.executable, "-m", "wordvec", "--help"]}
     if script:
         commands["wordvec --help"] = [script, "--help"]
-        commands["wordvec train --help"] = [script, "train", "--help"]
     print(f"{'command':40s} {'median s':>9s} {'max s':>7s}")
     for name, cmd in commands.items():
         median, worst = time_command(cmd, args.runs)
