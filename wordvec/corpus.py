@@ -1,0 +1,378 @@
+"""Streaming tokenised corpora, vocabularies and the integer encoding trainers read.
+
+A corpus is one sentence per line, tokens separated by whitespace, in UTF-8. Nothing here
+loads a whole corpus into memory: text is read in blocks of lines, and the encoded corpus
+lives in a temporary memory-mapped file.
+
+API
+---
+`Corpus(source, max_sentence_length=10000)`
+    A re-iterable stream of sentences (lists of str). `source` is a file (plain, `.gz` or
+    `.bz2`, chosen by extension), a folder of such files (read in sorted name order, hidden
+    files skipped), `"-"` for stdin (spooled to a temporary file on first use, so it can be
+    read again), or any re-iterable of token lists (a list of lists, for tests). Lines longer
+    than `max_sentence_length` tokens are cut into chunks of that length, never dropped.
+    Bytes that are not UTF-8 raise `FormatError` naming the file and line.
+`Vocabulary.build(corpus, min_count=5, max_vocab=None, progress=False)`
+    Counts the words: `.words` (descending count, ties in order of first appearance),
+    `.counts` (int64), `.word_to_id`, `.total_words` (every token seen, including those
+    below `min_count`), `len(vocab)`. `ValueError` for an empty corpus or when no word
+    reaches `min_count`.
+`encode_corpus(corpus, vocab, directory=None, progress=False) -> EncodedCorpus`
+    One pass that maps tokens to ids (words outside `vocab` are dropped, as the word2vec C
+    tool does) and writes them to `directory` (a fresh temporary folder by default):
+    `.ids` int32 `(n_tokens,)` and `.ends` int64 `(n_sentences,)` (sentence `i` is
+    `ids[ends[i-1]:ends[i]]`), both memory-mapped, plus `.raw_ends` int64: how many corpus
+    tokens (in-vocabulary or not) come before the end of each sentence, which schedules the
+    learning rate by words processed. `.close()` (or `with`) deletes the temporary folder.
+
+Examples
+--------
+>>> from wordvec.corpus import Corpus, Vocabulary, encode_corpus
+>>> corpus = Corpus([["the", "cat", "sat"], ["the", "dog", "sat", "down"]])
+>>> vocab = Vocabulary.build(corpus, min_count=2)
+>>> vocab.words, vocab.counts.tolist(), vocab.total_words
+(['the', 'sat'], [2, 2], 7)
+>>> with encode_corpus(corpus, vocab) as enc:
+...     enc.ids.tolist(), enc.ends.tolist(), enc.raw_ends.tolist()
+([0, 1, 0, 1], [2, 4], [3, 7])
+"""
+
+import bz2
+import contextlib
+import gc
+import gzip
+import io
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from itertools import chain, repeat
+from pathlib import Path
+
+import numpy as np
+
+from .errors import FormatError
+
+BLOCK_CHARS = 1 << 22  # characters of whole lines read at once
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector: token lists are acyclic, and its scans of millions
+    of fresh lists would otherwise dominate the corpus passes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _open_text(path):
+    """Open a corpus file for reading UTF-8 text, by extension (.gz, .bz2, else plain)."""
+    name = str(path)
+    if name.endswith(".gz"):
+        raw = gzip.open(path, "rb")
+    elif name.endswith(".bz2"):
+        raw = bz2.open(path, "rb")
+    else:
+        raw = open(path, "rb")  # noqa: SIM115 - wrapped and closed by the caller
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
+
+
+def _first_bad_line(path):
+    """Line number and reason of the first line of `path` that is not UTF-8."""
+    opener = gzip.open if str(path).endswith(".gz") else bz2.open if str(path).endswith(
+        ".bz2") else open
+    with opener(path, "rb") as f:
+        for lineno, line in enumerate(f, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return lineno, exc.reason
+    return None, "not UTF-8"
+
+
+class Corpus:
+    """A re-iterable stream of tokenised sentences from files, a folder, stdin or a list.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or iterable of list of str
+        A corpus file (plain, .gz, .bz2), a folder of them, "-" for stdin, or token lists.
+    max_sentence_length : int
+        Longer lines are cut into chunks of this many tokens.
+    """
+
+    def __init__(self, source, max_sentence_length=10000):
+        if max_sentence_length < 1:
+            raise ValueError(f"max_sentence_length must be >= 1, got {max_sentence_length}")
+        self.source = source
+        self.max_sentence_length = max_sentence_length
+        self._spool = None
+
+    def __repr__(self):
+        source = self.source if isinstance(self.source, (str, os.PathLike)) else "<iterable>"
+        return f"Corpus({str(source)!r})"
+
+    @property
+    def is_text(self):
+        """True when the source is text (files, folder, stdin) rather than token lists."""
+        return isinstance(self.source, (str, os.PathLike))
+
+    def files(self):
+        """The files read, in order (a one-element list for a single file)."""
+        if not self.is_text:
+            return []
+        if str(self.source) == "-":
+            return [self._stdin_file()]
+        path = Path(self.source)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not files:
+                raise ValueError(f"corpus folder {path} holds no files")
+            return files
+        if not path.exists():
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return [path]
+
+    def _stdin_file(self):
+        if self._spool is None:
+            fd, name = tempfile.mkstemp(prefix="wordvec-stdin-", suffix=".txt")
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+            self._spool = Path(name)
+        return self._spool
+
+    def __del__(self):
+        if getattr(self, "_spool", None) is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._spool)
+
+    def line_blocks(self):
+        """Yield lists of whole lines (str, with line ends) of about `BLOCK_CHARS` characters.
+
+        Only for text sources; raises `FormatError` (file and line) on bytes that are not UTF-8.
+        """
+        for path in self.files():
+            with _open_text(path) as f:
+                try:
+                    while True:
+                        lines = f.readlines(BLOCK_CHARS)
+                        if not lines:
+                            break
+                        yield lines
+                except UnicodeDecodeError:
+                    lineno, reason = _first_bad_line(path)
+                    name = "<stdin>" if path == self._spool else path
+                    raise FormatError(name, f"not UTF-8 ({reason})", lineno) from None
+
+    def _chunks(self, tokens):
+        n = self.max_sentence_length
+        if len(tokens) <= n:
+            yield tokens
+        else:
+            for start in range(0, len(tokens), n):
+                yield tokens[start:start + n]
+
+    def __iter__(self):
+        if self.is_text:
+            for lines in self.line_blocks():
+                for line in lines:
+                    tokens = line.split()
+                    if tokens:
+                        yield from self._chunks(tokens)
+        else:
+            for sentence in self.source:
+                if isinstance(sentence, str):
+                    raise TypeError("corpus items must be lists of tokens, got a str "
+                                    "(pass a file path to read text)")
+                if sentence:
+                    yield from self._chunks(list(sentence))
+
+
+def as_corpus(corpus):
+    """`corpus` itself if it is a `Corpus`, else `Corpus(corpus)`."""
+    return corpus if isinstance(corpus, Corpus) else Corpus(corpus)
+
+
+def _describe(corpus):
+    return str(corpus.source) if corpus.is_text else "the corpus"
+
+
+class Vocabulary:
+    """Words kept for training, most frequent first, with their counts.
+
+    Attributes
+    ----------
+    words : list of str
+    counts : ndarray of int64, shape (n_words,)
+    word_to_id : dict of str to int
+    total_words : int
+        Every token in the corpus, including words that were not kept.
+    """
+
+    def __init__(self, words, counts, total_words):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.word_to_id = {w: i for i, w in enumerate(self.words)}
+        self.total_words = int(total_words)
+
+    def __len__(self):
+        return len(self.words)
+
+    def __repr__(self):
+        return f"Vocabulary(n_words={len(self)}, total_words={self.total_words})"
+
+    @classmethod
+    def build(cls, corpus, min_count=5, max_vocab=None, progress=False):
+        """Count the words of `corpus`; keep those seen `min_count` times, at most `max_vocab`."""
+        from .train._progress import Progress
+
+        if min_count < 1:
+            raise ValueError(f"min_count must be >= 1, got {min_count}")
+        if max_vocab is not None and max_vocab < 1:
+            raise ValueError(f"max_vocab must be >= 1, got {max_vocab}")
+        corpus = as_corpus(corpus)
+        counter = Counter()
+        total = 0
+        with _gc_paused(), Progress("counting words", unit="words", enabled=progress) as bar:
+            if corpus.is_text:
+                for lines in corpus.line_blocks():
+                    tokens = "".join(lines).split()
+                    counter.update(tokens)
+                    total += len(tokens)
+                    bar.update(len(tokens))
+            else:
+                for sentence in corpus:
+                    counter.update(sentence)
+                    total += len(sentence)
+                    bar.update(len(sentence))
+        if total == 0:
+            raise ValueError(f"{_describe(corpus)}: corpus is empty (no tokens)")
+        kept = [(w, c) for w, c in counter.items() if c >= min_count]
+        if not kept:
+            raise ValueError(f"{_describe(corpus)}: no word occurs min_count={min_count} times "
+                             f"(most frequent: {counter.most_common(1)[0][1]} times)")
+        kept.sort(key=lambda wc: wc[1], reverse=True)  # stable: ties keep first-seen order
+        if max_vocab is not None:
+            kept = kept[:max_vocab]
+        words = [w for w, _ in kept]
+        counts = np.fromiter((c for _, c in kept), dtype=np.int64, count=len(kept))
+        return cls(words, counts, total)
+
+
+class EncodedCorpus:
+    """A corpus as int32 word ids and int64 sentence ends, memory-mapped from `directory`."""
+
+    def __init__(self, directory, n_tokens, n_sentences, owned):
+        self.directory = Path(directory)
+        self._owned = owned
+        self.ids = self._map("ids.int32", np.int32, n_tokens)
+        self.ends = self._map("ends.int64", np.int64, n_sentences)
+        self.raw_ends = self._map("raw_ends.int64", np.int64, n_sentences)
+
+    def _map(self, name, dtype, n):
+        if n == 0:
+            return np.zeros(0, dtype=dtype)
+        return np.memmap(self.directory / name, dtype=dtype, mode="r", shape=(n,))
+
+    @property
+    def n_tokens(self):
+        return len(self.ids)
+
+    @property
+    def raw_total(self):
+        """Corpus tokens (kept or not) covered by the encoded sentences."""
+        return int(self.raw_ends[-1]) if len(self.raw_ends) else 0
+
+    def close(self):
+        """Drop the maps and delete the temporary folder (if this object made it)."""
+        self.ids = self.ends = self.raw_ends = None
+        if self._owned:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _encode_block(token_lists, get, max_len):
+    """Ids and per-sentence (kept, raw) lengths for one block of tokenised lines."""
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    flat = list(chain.from_iterable(token_lists))
+    ids = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int32, count=len(flat))
+    if lengths.size and lengths.max() > max_len:  # cut long lines into chunks
+        pieces = np.where(lengths > max_len, -(-lengths // max_len), 1)
+        chunked = np.full(int(pieces.sum()), max_len, dtype=np.int64)
+        last = np.cumsum(pieces) - 1
+        chunked[last] = lengths - (pieces - 1) * max_len
+        lengths = chunked
+    raw_ends = np.cumsum(lengths)
+    keep = ids >= 0
+    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+    ends = kept_before[raw_ends]
+    return ids[keep], ends, raw_ends
+
+
+def encode_corpus(corpus, vocab, directory=None, progress=False):
+    """Write `corpus` as word ids of `vocab` into memory-mapped files; see the module docstring.
+
+    Sentences left empty once unknown words are dropped are skipped, but their tokens still
+    count in `raw_ends`.
+    """
+    from .train._progress import Progress
+
+    corpus = as_corpus(corpus)
+    owned = directory is None
+    directory = Path(tempfile.mkdtemp(prefix="wordvec-encoded-") if owned else directory)
+    get = vocab.word_to_id.get
+    max_len = corpus.max_sentence_length
+    n_tokens = n_raw = 0
+    n_sentences = 0
+    try:
+        with open(directory / "ids.int32", "wb") as f_ids, \
+                open(directory / "ends.int64", "wb") as f_ends, \
+                open(directory / "raw_ends.int64", "wb") as f_raw, \
+                Progress("encoding", unit="words", total=vocab.total_words,
+                         enabled=progress) as bar, _gc_paused():
+            if corpus.is_text:
+                blocks = (list(map(str.split, lines)) for lines in corpus.line_blocks())
+            else:
+                blocks = _batched(corpus, 10000)
+            for token_lists in blocks:
+                ids, ends, raw_ends = _encode_block(token_lists, get, max_len)
+                nonempty = np.diff(ends, prepend=0) > 0
+                f_ids.write(ids.tobytes())
+                f_ends.write((ends[nonempty] + n_tokens).tobytes())
+                f_raw.write((raw_ends[nonempty] + n_raw).tobytes())
+                n_sentences += int(nonempty.sum())
+                n_tokens += len(ids)
+                block_raw = int(raw_ends[-1]) if len(raw_ends) else 0
+                n_raw += block_raw
+                bar.update(block_raw)
+        if n_sentences and n_raw:  # trailing empty sentences still count as processed words
+            with open(directory / "raw_ends.int64", "r+b") as f_raw:
+                f_raw.seek(-8, os.SEEK_END)
+                f_raw.write(np.int64(n_raw).tobytes())
+        return EncodedCorpus(directory, n_tokens, n_sentences, owned)
+    except BaseException:
+        if owned:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
+
+
+def _batched(iterable, n):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

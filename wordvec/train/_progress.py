@@ -1,0 +1,100 @@
+"""A one-line progress printer shared by the trainers and corpus passes.
+
+Writes to stderr only when it is a terminal and `enabled` is true; otherwise every call is a
+no-op, so callers never test for it.
+
+Examples
+--------
+>>> with Progress("epoch 1/5", unit="words", total=1000, enabled=False) as bar:
+...     bar.update(500, loss=0.5)
+"""
+
+import sys
+import time
+
+
+def _si(x):
+    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= factor:
+            return f"{x / factor:.1f}{suffix}"
+    return f"{x:.0f}"
+
+
+def _clock(seconds):
+    seconds = int(seconds)
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+class Progress:
+    """`desc  done unit  rate unit/s  key value ...  ETA m:ss`, redrawn at most 4 times a second.
+
+    Parameters
+    ----------
+    desc : str
+        Label at the start of the line (`set_desc` changes it).
+    unit : str
+        What `update` counts.
+    total : int, optional
+        Expected count; enables the percentage and the ETA.
+    enabled : bool
+        False (or stderr not a terminal) makes the printer silent.
+    """
+
+    def __init__(self, desc, unit="items", total=None, enabled=True, stream=None):
+        self.stream = sys.stderr if stream is None else stream
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(enabled) and isatty is not None and isatty()
+        self.desc, self.unit, self.total = desc, unit, total
+        self.done = 0
+        self.fields = {}
+        self.start = time.perf_counter()
+        self._last = 0.0
+        self._width = 0
+
+    def set_desc(self, desc):
+        self.desc = desc
+
+    def update(self, n=0, **fields):
+        """Add `n` to the count, set the extra `fields` shown, redraw if 0.25 s have passed."""
+        self.done += n
+        self.fields.update(fields)
+        if self.enabled:
+            now = time.perf_counter()
+            if now - self._last >= 0.25:
+                self._last = now
+                self._draw(now)
+
+    def _draw(self, now):
+        elapsed = max(now - self.start, 1e-9)
+        rate = self.done / elapsed
+        parts = [self.desc]
+        if self.total:
+            parts.append(f"{100 * self.done / self.total:5.1f}%")
+        parts.append(f"{_si(self.done)} {self.unit}")
+        parts.append(f"{_si(rate)} {self.unit}/s")
+        parts += [f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                  for k, v in self.fields.items()]
+        if self.total and rate > 0 and self.done < self.total:
+            parts.append(f"ETA {_clock((self.total - self.done) / rate)}")
+        else:
+            parts.append(f"{_clock(elapsed)}")
+        line = "  ".join(parts)
+        pad = max(self._width - len(line), 0)
+        self._width = len(line)
+        self.stream.write("\r" + line + " " * pad)
+        self.stream.flush()
+
+    def close(self):
+        """Draw the final state and end the line."""
+        if self.enabled:
+            self._draw(time.perf_counter())
+            self.stream.write("\n")
+            self.stream.flush()
+            self.enabled = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
