@@ -5,13 +5,45 @@ Formats
 native
     A folder holding `vectors.npy` (float32, memory-mappable), `vocab.txt` (UTF-8, one
     `word<TAB>count` per line, in row order) and `meta.json`.
-word2vec, word2vec-binary, glove
-    The interchange text/binary formats (see the functions below).
+word2vec
+    Text: a header line `n_words dim`, then one line per word, `word v1 v2 ... v_dim`.
+word2vec-binary
+    A header line `n_words dim`, then per word `word<SPACE>` and `dim` little-endian float32s.
+    Both variants are read: the C tool's (a newline after each vector) and gensim's (none).
+    We write the C tool's variant, which both tools read.
+glove
+    Text like word2vec, without the header line (Stanford GloVe files).
+
+Detection: a folder is native; a file whose first line is two integers is word2vec (text if
+the next line is a word and `dim` numbers, binary otherwise); any other file is GloVe text.
+Pass `format=` to override (a GloVe file whose first line happens to be `3 5` needs it).
+
+Precision of the text formats: each row is written with 6 significant digits (`%.6g`) when
+that reproduces every float32 of the row exactly (e.g. the Stanford GloVe values), else with
+9, which always does. So every float32 survives a text round trip bit for bit.
+
+Encoding: words are UTF-8. `encoding_errors` says what to do with other bytes in a word:
+``"strict"`` (the default) raises `FormatError` naming the line; ``"replace"`` puts U+FFFD in
+place of each bad byte; ``"latin-1"`` decodes a word that is not UTF-8 as Latin-1 instead (a
+word the C tool cut in the middle of a UTF-8 character comes back as mojibake, but loads).
+A replacement that makes two words equal is a duplicate word, hence a `FormatError`.
+
+Errors: a malformed file raises `FormatError` naming the file and the line (text formats) or
+the entry and byte offset (binary): wrong field count, non-numeric value, dimension or row
+count different from the header, duplicate or empty word, truncated file, bad bytes, empty file.
 
 Every write is atomic: a crash mid-save leaves the previous file or folder as it was.
+
+Examples
+--------
+>>> import numpy as np, wordvec                                   # doctest: +SKIP
+>>> v = wordvec.Vectors(["king", "queen"], np.eye(2, dtype=np.float32))   # doctest: +SKIP
+>>> v.save("kq.txt"); wordvec.load("kq.txt").keys               # doctest: +SKIP
+['king', 'queen']
 """
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +53,12 @@ from .errors import FormatError
 from .store import Vectors
 
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
+ENCODING_ERRORS = ("strict", "replace", "latin-1")
 NATIVE_VERSION = 1
+_BLOCK_BYTES = 1 << 22   # text read in blocks of about this many bytes of whole lines
+_BLOCK_ROWS = 8192       # rows formatted per write
+_SNIFF_BYTES = 1 << 16
+_FIELD_SEPARATORS = (" ", "\t", "\n", "\r")
 
 
 def _check_format(format):
@@ -41,7 +78,8 @@ def save_native(vectors, path):
             if vectors.counts is None:
                 f.writelines(f"{k}\n" for k in vectors.keys)
             else:
-                f.writelines(f"{k}\t{c}\n" for k, c in zip(vectors.keys, vectors.counts.tolist()))
+                counts = vectors.counts.tolist()
+                f.writelines(f"{k}\t{c}\n" for k, c in zip(vectors.keys, counts, strict=True))
         meta = {"format": "wordvec-native", "version": NATIVE_VERSION, "n_words": len(vectors),
                 "dim": vectors.dim, "counts": vectors.counts is not None}
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -83,7 +121,7 @@ def _read_vocab(path, n, with_counts):
     """First `n` lines of a native vocabulary -> (keys, counts or None)."""
     try:
         with open(path, encoding="utf-8", newline="\n") as f:
-            lines = [line for _, line in zip(range(n), f)]
+            lines = [line for _, line in zip(range(n), f, strict=False)]
     except FileNotFoundError:
         raise FormatError(path, "missing vocabulary file") from None
     except UnicodeDecodeError as exc:
@@ -102,29 +140,284 @@ def _read_vocab(path, n, with_counts):
     return keys, (np.array(counts, dtype=np.int64) if with_counts else None)
 
 
-def _build(path, keys, matrix, counts=None):
-    """Make a Vectors, turning a bad key (empty or duplicate) into a FormatError naming the line."""
+def _build(path, keys, matrix, counts=None, first_line=1, binary=False):
+    """Make a Vectors, turning a bad key (empty or duplicate) into a FormatError naming the
+    line (entry `i` is on line `first_line + i`) or, for a binary file, the entry."""
     try:
         return Vectors(keys, matrix, counts)
     except ValueError as exc:
         seen = {}
-        for lineno, key in enumerate(keys, 1):
+        for i, key in enumerate(keys):
+            line = None if binary else first_line + i
+            where = f"entry {i + 1}: " if binary else ""
             if not key:
-                raise FormatError(path, "empty word", lineno) from None
+                raise FormatError(path, f"{where}empty word", line) from None
             if key in seen:
-                raise FormatError(path, f"duplicate word {key!r} (first at entry {seen[key]})",
-                                  lineno) from None
-            seen[key] = lineno
+                first = f"entry {seen[key] + 1}" if binary else f"line {first_line + seen[key]}"
+                raise FormatError(path, f"{where}duplicate word {key!r} (first on {first})",
+                                  line) from None
+            seen[key] = i
         raise FormatError(path, str(exc)) from None
+
+
+# ---------------------------------------------------------------------------- words
+def _decode_words(path, raw, encoding_errors, locate):
+    """Decode word bytes to str by the `encoding_errors` policy; `locate(i)` -> (line, prefix)
+    names entry `i` in an error."""
+    joined = b"\n".join(raw)
+    try:
+        words = joined.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        words = None
+    if words is None or len(words) != len(raw):   # bad bytes, or a newline inside a word
+        words = [_decode_word(path, w, encoding_errors, locate, i) for i, w in enumerate(raw)]
+    return words
+
+
+def _decode_word(path, raw, encoding_errors, locate, i):
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if encoding_errors == "replace":
+            return raw.decode("utf-8", "replace")
+        if encoding_errors == "latin-1":
+            return raw.decode("latin-1")
+        line, prefix = locate(i)
+        raise FormatError(path, f"{prefix}word {raw[:60]!r} is not UTF-8 ({exc.reason} at byte "
+                                f"{exc.start}); load with encoding_errors='replace' or 'latin-1'",
+                          line) from None
+
+
+def _check_words(keys, start, format):
+    """ValueError for the first word the text/binary formats cannot hold (it has whitespace)."""
+    joined = "".join(keys)
+    if any(sep in joined for sep in _FIELD_SEPARATORS):
+        for i, key in enumerate(keys):
+            if any(sep in key for sep in _FIELD_SEPARATORS):
+                raise ValueError(f"row {start + i}: word {key!r} contains whitespace, which the "
+                                 f"{format} format cannot hold (save as native instead)")
+
+
+def _is_number(token):
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- text formats
+def _read_header(path, f):
+    """Parse the `n_words dim` line of a word2vec file -> (n_words, dim)."""
+    raw = f.readline()
+    if not raw.strip():
+        raise FormatError(path, "empty file" if not raw else "expected a header 'n_words dim'", 1)
+    fields = raw.split()
+    if len(fields) != 2 or not (fields[0].isdigit() and fields[1].isdigit()):
+        raise FormatError(path, f"expected a header 'n_words dim', got {raw[:60]!r}", 1)
+    n, dim = int(fields[0]), int(fields[1])
+    if dim < 1:
+        raise FormatError(path, f"header says dim {dim}, need >= 1", 1)
+    return n, dim
+
+
+def _rest_is_blank(f, pending=b""):
+    """True when `pending` and the rest of `f` hold nothing but whitespace."""
+    if pending.strip():
+        return False
+    while chunk := f.read(_BLOCK_BYTES):
+        if chunk.strip():
+            return False
+    return True
+
+
+def _read_text(path, header, limit, encoding_errors):
+    """word2vec text (`header=True`) or GloVe text, read in blocks of whole lines."""
+    keys, blocks, leftover = [], [], b""
+    with open(path, "rb") as f:
+        n, dim = _read_header(path, f) if header else (None, None)
+        line = 2 if header else 1             # number of the next line to parse
+        want = n if limit is None else limit if n is None else min(n, limit)
+        while want is None or len(keys) < want:
+            full = f.readlines(_BLOCK_BYTES)
+            if not full:
+                break
+            lines = full if want is None else full[:want - len(keys)]
+            leftover = b"".join(full[len(lines):])
+            eof = False
+            if not lines[-1].strip():         # blank lines: allowed only at the end of the file
+                end = len(lines)
+                while end and not lines[end - 1].strip():
+                    end -= 1
+                if not _rest_is_blank(f, leftover):
+                    raise FormatError(path, "empty line", line + end)
+                lines, eof, leftover = lines[:end], True, b""
+            if lines:
+                raw_words, matrix, dim = _parse_lines(path, lines, line, dim, header)
+                first = line
+                keys += _decode_words(path, raw_words, encoding_errors,
+                                      lambda i, first=first: (first + i, ""))
+                blocks.append(matrix)
+                line += len(lines)
+            if eof:
+                break
+        if n is not None and len(keys) < want:
+            raise FormatError(path, f"the header says {n} words, the file ends after {len(keys)}",
+                              line)
+        if n is not None and limit is None and not _rest_is_blank(f, leftover):
+            raise FormatError(path, f"the header says {n} words, the file goes on", line)
+    if dim is None:
+        raise FormatError(path, "empty file")
+    matrix = np.concatenate(blocks) if blocks else np.zeros((0, dim), np.float32)
+    return _build(path, keys, matrix, first_line=2 if header else 1)
+
+
+def _parse_lines(path, lines, first_line, dim, header):
+    """Whole lines -> (word bytes, (n, dim) float32, dim), vectorised; any irregular block
+    goes through the line-by-line parser, which names the bad line."""
+    parts = [s.rstrip().partition(b" ") for s in lines]
+    words = [p[0] for p in parts]
+    values = [p[2] for p in parts]
+    if dim is None:
+        dim = values[0].count(b" ") + 1
+    spaces = [v.count(b" ") for v in values]
+    if all(words) and all(values) and spaces.count(dim - 1) == len(spaces):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", DeprecationWarning)   # numpy < 2.? warns
+                flat = np.fromstring(b" ".join(values), dtype=np.float32, sep=" ")
+            if flat.size == len(lines) * dim:
+                return words, flat.reshape(len(lines), dim), dim
+        except (ValueError, DeprecationWarning):
+            pass
+    return _parse_lines_slowly(path, lines, first_line, None if first_line == 1 else dim, header)
+
+
+def _parse_lines_slowly(path, lines, first_line, dim, header):
+    words, rows = [], []
+    for i, raw in enumerate(lines):
+        line = first_line + i
+        word, _, rest = raw.rstrip().partition(b" ")
+        if not word:
+            raise FormatError(path, "line starts with a space" if rest else "empty line", line)
+        fields = rest.split()
+        if dim is None:
+            if not fields:
+                raise FormatError(path, f"word {word[:60]!r} has no values", line)
+            dim = len(fields)
+        if len(fields) != dim:
+            said = f"the header says dim {dim}" if header else f"line {first_line} has {dim}"
+            raise FormatError(path, f"expected {dim} values ({said}), got {len(fields)}", line)
+        for k, token in enumerate(fields):
+            if not _is_number(token):
+                raise FormatError(path, f"non-numeric value {token[:40]!r} in field {k + 2}",
+                                  line)
+        words.append(word)
+        rows.append([float(t) for t in fields])
+    with np.errstate(over="ignore"):
+        return words, np.array(rows, dtype=np.float32).reshape(len(lines), dim), dim
+
+
+def _exact_rows(block, digits):
+    """Rows of `block` (float32) that `%.{digits}g` reproduces exactly when read back.
+
+    Rounds in float64 with numpy; a row it passes is exact (the correctly rounded decimal
+    that `%g` prints is at least as close as the one computed here).
+    """
+    x = block.astype(np.float64)
+    with np.errstate(all="ignore"):
+        mag = np.abs(x)
+        exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
+        scale = 10.0 ** (digits - 1 - exponent)
+        back = (np.round(x * scale) / scale).astype(np.float32)
+    return (back == block).all(axis=1)
+
+
+def _write_text(vectors, path, format):
+    n, dim = vectors.vectors.shape
+    short = "%s" + " %.6g" * dim + "\n"
+    exact = "%s" + " %.9g" * dim + "\n"
+    with atomic_file(path, "wb") as f:
+        if format == "word2vec":
+            f.write(f"{n} {dim}\n".encode())
+        for start in range(0, n, _BLOCK_ROWS):
+            keys = vectors.keys[start:start + _BLOCK_ROWS]
+            _check_words(keys, start, format)
+            block = np.asarray(vectors.vectors[start:start + _BLOCK_ROWS], dtype=np.float32)
+            lines = [(short if ok else exact) % (key, *row) for key, row, ok
+                     in zip(keys, block.tolist(), _exact_rows(block, 6).tolist(), strict=True)]
+            f.write("".join(lines).encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------- word2vec binary
+def _read_binary(path, limit, encoding_errors):
+    with open(path, "rb") as f:
+        n, dim = _read_header(path, f)
+        want = n if limit is None else min(n, limit)
+        size = 4 * dim
+        buf, pos, offset = b"", 0, f.tell()     # offset: position of buf[0] in the file
+        raw_words, raw_vectors = [], []
+        for i in range(want):
+            space = buf.find(b" ", pos)
+            while space < 0 or space + 1 + size > len(buf):
+                more = f.read(max(_BLOCK_BYTES, 2 * size))
+                if not more:
+                    inside = "word" if space < 0 else "vector"
+                    raise FormatError(path, f"entry {i + 1} at byte {offset + pos}: truncated "
+                                            f"(the file ends inside its {inside}; the header "
+                                            f"says {n} words)")
+                offset, buf = offset + pos, buf[pos:] + more
+                space, pos = buf.find(b" ", 0 if space < 0 else space - pos), 0
+            raw_words.append(buf[pos:space].lstrip(b"\n"))
+            raw_vectors.append(buf[space + 1:space + 1 + size])
+            pos = space + 1 + size
+        if limit is None and not _rest_is_blank(f, buf[pos:]):
+            raise FormatError(path, f"byte {offset + pos}: the header says {n} words, "
+                                    f"the file goes on")
+    keys = _decode_words(path, raw_words, encoding_errors, lambda i: (None, f"entry {i + 1}: "))
+    matrix = np.frombuffer(bytearray(b"".join(raw_vectors)), dtype="<f4").reshape(want, dim)
+    return _build(path, keys, matrix.astype(np.float32, copy=False), binary=True)
+
+
+def _write_binary(vectors, path):
+    """The C tool's layout: `word<SPACE>` + float32 bytes + newline (gensim reads it too)."""
+    n, dim = vectors.vectors.shape
+    size = 4 * dim
+    with atomic_file(path, "wb") as f:
+        f.write(f"{n} {dim}\n".encode())
+        for start in range(0, n, _BLOCK_ROWS):
+            keys = vectors.keys[start:start + _BLOCK_ROWS]
+            _check_words(keys, start, "word2vec-binary")
+            raw = np.ascontiguousarray(vectors.vectors[start:start + _BLOCK_ROWS],
+                                       dtype="<f4").tobytes()
+            f.write(b"".join([key.encode("utf-8") + b" " + raw[i * size:(i + 1) * size] + b"\n"
+                              for i, key in enumerate(keys)]))
 
 
 # ---------------------------------------------------------------------------- dispatch
 def detect_format(path):
-    """Guess the format of `path` from its contents: a folder is native, else sniff the header."""
+    """Guess the format of `path` from its contents: a folder is native; a file starting with
+    a line of two integers is word2vec (text when the next line is a word and numbers, else
+    binary); anything else is GloVe text. `FormatError` for an empty file."""
     path = Path(path)
     if path.is_dir():
         return "native"
-    raise NotImplementedError("text formats: to do")
+    with open(path, "rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise FormatError(path, "empty file")
+    first, _, rest = head.partition(b"\n")
+    fields = first.split()
+    if len(fields) != 2 or not (fields[0].isdigit() and fields[1].isdigit()):
+        return "glove"
+    dim = int(fields[1])
+    record, newline, _ = rest.partition(b"\n")
+    values = record.rstrip().partition(b" ")[2].split()
+    complete = bool(newline) or len(head) < _SNIFF_BYTES
+    if not rest.strip() or (values and all(_is_number(v) for v in values[:dim + 1])
+                            and (len(values) == dim or not complete and len(values) < dim)):
+        return "word2vec"
+    return "word2vec-binary"
 
 
 def format_for_path(path, format=None):
@@ -137,7 +430,7 @@ def format_for_path(path, format=None):
     return {".txt": "word2vec", ".vec": "word2vec", ".bin": "word2vec-binary"}.get(suffix, "native")
 
 
-def load(path, format=None, limit=None, mmap=True):
+def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
     """Read a vector store from `path`.
 
     Parameters
@@ -146,25 +439,45 @@ def load(path, format=None, limit=None, mmap=True):
     format : {"native", "word2vec", "word2vec-binary", "glove"}, optional
         Detected from the contents when omitted.
     limit : int, optional
-        Read only the first `limit` words.
+        Read only the first `limit` words (the rest of the file is not read).
     mmap : bool
         Memory-map a native store's matrix instead of reading it into memory.
+    encoding_errors : {"strict", "replace", "latin-1"}
+        What to do with a word that is not UTF-8 (see the module docstring).
+
+    Returns
+    -------
+    Vectors
     """
     _check_format(format)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be >= 1, got {limit}")
+    if encoding_errors not in ENCODING_ERRORS:
+        raise ValueError(f"unknown encoding_errors {encoding_errors!r}; "
+                         f"choose from {', '.join(ENCODING_ERRORS)}")
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(2, "no such file or folder", str(path))
     format = format or detect_format(path)
     if format == "native":
+        if not path.is_dir():
+            raise FormatError(path, "a native store is a folder, this is a file")
         return load_native(path, limit=limit, mmap=mmap)
-    raise NotImplementedError(format)
+    if path.is_dir():
+        raise FormatError(path, f"a {format} file was asked for, this is a folder")
+    if format == "word2vec-binary":
+        return _read_binary(path, limit, encoding_errors)
+    return _read_text(path, format == "word2vec", limit, encoding_errors)
 
 
 def save(vectors, path, format=None):
-    """Write `vectors` to `path` atomically, in `format` or the one the extension implies."""
+    """Write `vectors` to `path` atomically, in `format` or the one the extension implies.
+
+    Text and binary formats need words without whitespace (`ValueError` naming the row).
+    """
     format = format_for_path(path, format)
     if format == "native":
         return save_native(vectors, path)
-    raise NotImplementedError(format)
+    if format == "word2vec-binary":
+        return _write_binary(vectors, path)
+    return _write_text(vectors, path, format)
