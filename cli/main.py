@@ -13,6 +13,7 @@ import click
 
 # command name -> "module:function" inside wordvec_cli. One line per command.
 COMMANDS = {
+    "datasets": "datasets:datasets",
 }
 
 
