@@ -13,7 +13,10 @@ import click
 
 # command name -> "module:function" inside wordvec_cli. One line per command.
 COMMANDS = {
+    "info": "vectors:info",
+    "convert": "vectors:convert",
     "datasets": "datasets:datasets",
+    "index": "index:index",
 }
 
 

@@ -169,3 +169,54 @@ def test_saving_a_native_store_drops_its_index(tmp_path, store, index):
     assert not (folder / "annoy.ann").exists()
     with pytest.raises(FileNotFoundError):
         AnnIndex.load(AnnIndex.path_for(folder), Vectors.load(folder))
+
+
+# ---------------------------------------------------------------------------- wordvec index
+def run(*args):
+    from click.testing import CliRunner
+
+    from wordvec_cli.main import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_builds_the_index_beside_the_store_and_reports(tmp_path, store):
+    folder = tmp_path / "store"
+    store.save(folder)
+    result = run("index", "--vectors", str(folder), "--trees", "5", "--seed", "2", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {folder / 'annoy.ann'}: 5 trees over 3,000 words")
+    index = AnnIndex.load(folder / "annoy.ann", Vectors.load(folder))
+    assert (index.n_trees, index.seed) == (5, 2)
+
+    result = run("index", "--vectors", str(folder), "--report", "--sample", "40", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["queries"] == 40 and report["exact_queries_per_s"] > 0
+    assert {row["n_trees"] for row in report["rows"]} == {5}
+    recalls = [row["recall"] for row in report["rows"]]  # search_k ascending
+    assert all(0 <= r <= 1 for r in recalls) and recalls[-1] >= recalls[0] and recalls[-1] > 0.9
+
+    result = run("index", "--vectors", str(folder), "--report", "--sample", "20",
+                 "--trees", "2", "--trees", "4")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].split() == ["n_trees", "search_k", "recall", "queries/s", "vs", "exact"]
+    assert [line.split()[0] for line in lines[3:]] == ["2"] * 5 + ["4"] * 5
+
+
+def test_cli_refuses_a_stale_index_and_bad_usage(tmp_path, store):
+    text = tmp_path / "vectors.txt"
+    store.save(text)
+    assert run("index", "--vectors", str(text), "--trees", "3").exit_code == 0
+    assert (tmp_path / "vectors.txt.ann").is_file()
+    changed = store.copy()
+    changed["w7"] = -changed["w7"]
+    changed.save(text)
+    result = run("index", "--vectors", str(text), "--report", "--sample", "10")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"wordvec: error: {tmp_path / 'vectors.txt.ann'}: the "
+                                     "store's words or vectors changed since the index was "
+                                     "built; rebuild the index")
+    result = run("index", "--vectors", str(text), "--trees", "3", "--trees", "4")
+    assert result.exit_code == 2 and "give one value when building" in result.output

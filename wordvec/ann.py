@@ -299,3 +299,45 @@ def _positive(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+# ---------------------------------------------------------------------------- measuring recall
+REPORT_SEARCH_KS = (500, 1000, 2000, 5000, 10000)
+
+
+def sample_words(vectors, n=1000, restrict=30000, seed=0):
+    """`n` distinct query words drawn at random among the first `restrict` rows (stores are
+    written most frequent first, so these are the words people ask about)."""
+    pool = min(len(vectors), restrict) if restrict else len(vectors)
+    rows = np.random.default_rng(seed).choice(pool, size=min(n, pool), replace=False)
+    return [vectors.keys[row] for row in rows]
+
+
+def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10):
+    """Recall@topn of `index.query` against exact `most_similar`, and queries/s of both.
+
+    Queries run one at a time, as a user asks them; the query word is excluded from both.
+
+    Returns
+    -------
+    exact_qps : float
+        Queries per second of exact search over the same words.
+    rows : list of dict
+        One per `search_k`: `n_trees`, `search_k`, `recall`, `queries_per_s`, `speedup`
+        (queries/s over exact queries/s, both measured in this call).
+    """
+    vectors = index.vectors
+    start = time.perf_counter()
+    truth = [{word for word, _ in vectors.most_similar(query, topn=topn)} for query in words]
+    exact_qps = len(words) / (time.perf_counter() - start)
+    rows = []
+    for search_k in search_ks:
+        start = time.perf_counter()
+        found = [index.query(query, topn=topn, search_k=search_k) for query in words]
+        qps = len(words) / (time.perf_counter() - start)
+        hits = sum(len(t & {word for word, _ in f}) for t, f in zip(truth, found, strict=True))
+        rows.append({"n_trees": index.n_trees, "search_k": search_k,
+                     "recall": hits / (topn * len(words)), "queries_per_s": qps,
+                     "speedup": qps / exact_qps})
+    return exact_qps, rows
+

@@ -1,0 +1,97 @@
+"""Annoy index on GloVe 6B 50d (400,000 x 50): recall@10 against exact search vs queries/s.
+
+For each forest size: build time, file size, open time (memory map + staleness check), and
+recall@10 / queries/s over several search_k for two query samples (1,000 words among the
+30,000 most frequent, and 1,000 among all 400,000), one query at a time. Exact search
+(`Vectors.most_similar`) is re-timed for every forest, so each speed-up is a ratio measured
+minutes apart at most on a machine whose cores may be shared.
+
+    python benchmarks/bench_ann.py                 # trees 10 25 50 100
+    python benchmarks/bench_ann.py --trees 50 --sample 300
+"""
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from annoy import AnnoyIndex
+
+from wordvec.ann import DEFAULT_SEARCH_K, DEFAULT_TREES, AnnIndex, recall_table, sample_words
+from wordvec.pretrained import glove_6b_50d
+
+SEARCH_KS = (500, 1000, 2000, 3000, 5000, 10000)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trees", type=int, nargs="+", default=[10, 25, 50, 100])
+    parser.add_argument("--sample", type=int, default=1000)
+    args = parser.parse_args()
+    trees = sorted(set(args.trees) | {DEFAULT_TREES})
+    search_ks = sorted(set(SEARCH_KS) | {DEFAULT_SEARCH_K})
+
+    vectors = glove_6b_50d()
+    samples = {"frequent": sample_words(vectors, args.sample, restrict=30000, seed=0),
+               "all": sample_words(vectors, args.sample, restrict=None, seed=0)}
+    print(f"GloVe 6B 50d: {len(vectors):,} x {vectors.dim}; {os.cpu_count()} cores (shared); "
+          f"defaults n_trees={DEFAULT_TREES} search_k={DEFAULT_SEARCH_K}")
+    print("query samples: 'frequent' = among the 30,000 first words, 'all' = among all words\n")
+
+    builds, table, default_rows = [], [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n_trees in trees:
+            start = time.perf_counter()
+            built = AnnIndex.build(vectors, n_trees=n_trees, seed=0)
+            build_s = time.perf_counter() - start
+            path = built.save(Path(tmp) / f"glove-{n_trees}.ann")
+            del built
+            start = time.perf_counter()
+            raw = AnnoyIndex(vectors.dim, "angular")
+            raw.load(str(path))
+            map_s = time.perf_counter() - start
+            raw.unload()
+            start = time.perf_counter()
+            index = AnnIndex.load(path, vectors)
+            open_s = time.perf_counter() - start
+            builds.append((n_trees, build_s, path.stat().st_size, map_s, open_s))
+            print(f"{n_trees} trees: build {build_s:.1f} s, {path.stat().st_size / 1e6:.0f} MB, "
+                  f"open {open_s:.2f} s (memory map {map_s * 1000:.1f} ms)", flush=True)
+            for name, words in samples.items():
+                exact_qps, rows = recall_table(index, words, search_ks)
+                for row in rows:
+                    table.append((name, exact_qps, row))
+                    if n_trees == DEFAULT_TREES and row["search_k"] == DEFAULT_SEARCH_K:
+                        default_rows[name] = row
+            if n_trees == DEFAULT_TREES:
+                words = samples["frequent"]
+                start = time.perf_counter()
+                for word in words:
+                    vectors.most_similar(word, topn=10, index=index)
+                hook_qps = len(words) / (time.perf_counter() - start)
+            path.unlink()
+
+    print("\n| n_trees | build s | file MB | open s | memory map ms |")
+    print("|---|---|---|---|---|")
+    for n_trees, build_s, size, map_s, open_s in builds:
+        print(f"| {n_trees} | {build_s:.1f} | {size / 1e6:.0f} | {open_s:.2f} "
+              f"| {map_s * 1000:.1f} |")
+    for name in samples:
+        print(f"\nquery words: {name}; recall@10 against exact most_similar, one query at a time")
+        print("| n_trees | search_k | recall@10 | queries/s | exact queries/s | speed-up |")
+        print("|---|---|---|---|---|---|")
+        for sample, exact_qps, row in table:
+            if sample == name:
+                print(f"| {row['n_trees']} | {row['search_k']} | {row['recall']:.3f} | "
+                      f"{row['queries_per_s']:.0f} | {exact_qps:.0f} | {row['speedup']:.1f}x |")
+    print(f"\nmost_similar(word, index=...) at the defaults: {hook_qps:.0f} queries/s "
+          "(frequent words)")
+    for name, row in default_rows.items():
+        ok = row["recall"] >= 0.90 and row["speedup"] >= 5
+        print(f"defaults, {name} words: recall@10 {row['recall']:.3f}, {row['speedup']:.1f}x exact"
+              f" -> {'meets' if ok else 'misses'} recall >= 0.90 at >= 5x")
+
+
+if __name__ == "__main__":
+    main()
