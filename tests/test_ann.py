@@ -174,7 +174,6 @@ def test_saving_a_native_store_drops_its_index(tmp_path, store, index):
 # ---------------------------------------------------------------------------- wordvec index
 def run(*args):
     from click.testing import CliRunner
-
     from wordvec_cli.main import main
 
     return CliRunner().invoke(main, list(args))
