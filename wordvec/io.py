@@ -97,11 +97,13 @@ def load_native(path, limit=None, mmap=True):
         raise FormatError(meta_path, f"unreadable metadata ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != "wordvec-native":
         raise FormatError(meta_path, "not a wordvec-native metadata file")
-    if meta.get("version", 0) > NATIVE_VERSION:
+    if not isinstance(meta.get("version"), int):
+        raise FormatError(meta_path, f"bad version {meta.get('version')!r}")
+    if meta["version"] > NATIVE_VERSION:
         raise FormatError(meta_path, f"store version {meta['version']} is newer than this wordvec")
     try:
         matrix = np.load(path / "vectors.npy", mmap_mode="r" if mmap else None)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, EOFError) as exc:
         raise FormatError(path / "vectors.npy", f"unreadable matrix ({exc})") from None
     if matrix.ndim != 2 or matrix.dtype != np.float32:
         raise FormatError(path / "vectors.npy",
@@ -131,7 +133,7 @@ def _read_vocab(path, n, with_counts):
         line = line.rstrip("\n")
         if with_counts:
             word, sep, count = line.rpartition("\t")
-            if not sep or not count.isdigit():
+            if not sep or not (count.isascii() and count.isdigit()):
                 raise FormatError(path, "expected word<TAB>count", lineno)
             counts.append(int(count))
         else:
@@ -278,19 +280,18 @@ def _parse_lines(path, lines, first_line, dim, header):
     parts = [s.rstrip().partition(b" ") for s in lines]
     words = [p[0] for p in parts]
     values = [p[2] for p in parts]
-    if dim is None:
-        dim = values[0].count(b" ") + 1
+    width = dim or values[0].count(b" ") + 1
     spaces = [v.count(b" ") for v in values]
-    if all(words) and all(values) and spaces.count(dim - 1) == len(spaces):
+    if all(words) and all(values) and spaces.count(width - 1) == len(spaces):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", DeprecationWarning)   # numpy < 2.? warns
+            with warnings.catch_warnings():     # older numpy warns where numpy 2 raises
+                warnings.simplefilter("error", DeprecationWarning)
                 flat = np.fromstring(b" ".join(values), dtype=np.float32, sep=" ")
-            if flat.size == len(lines) * dim:
-                return words, flat.reshape(len(lines), dim), dim
+            if flat.size == len(lines) * width:
+                return words, flat.reshape(len(lines), width), width
         except (ValueError, DeprecationWarning):
             pass
-    return _parse_lines_slowly(path, lines, first_line, None if first_line == 1 else dim, header)
+    return _parse_lines_slowly(path, lines, first_line, dim, header)
 
 
 def _parse_lines_slowly(path, lines, first_line, dim, header):
@@ -306,7 +307,7 @@ def _parse_lines_slowly(path, lines, first_line, dim, header):
                 raise FormatError(path, f"word {word[:60]!r} has no values", line)
             dim = len(fields)
         if len(fields) != dim:
-            said = f"the header says dim {dim}" if header else f"line {first_line} has {dim}"
+            said = f"the header says dim {dim}" if header else f"line 1 has {dim}"
             raise FormatError(path, f"expected {dim} values ({said}), got {len(fields)}", line)
         for k, token in enumerate(fields):
             if not _is_number(token):
@@ -360,10 +361,11 @@ def _read_binary(path, limit, encoding_errors):
         for i in range(want):
             space = buf.find(b" ", pos)
             while space < 0 or space + 1 + size > len(buf):
-                more = f.read(max(_BLOCK_BYTES, 2 * size))
+                more = f.read(_BLOCK_BYTES)
                 if not more:
                     inside = "word" if space < 0 else "vector"
-                    raise FormatError(path, f"entry {i + 1} at byte {offset + pos}: truncated "
+                    start = len(buf) - len(buf[pos:].lstrip(b"\n"))   # skip the C newline
+                    raise FormatError(path, f"entry {i + 1} at byte {offset + start}: truncated "
                                             f"(the file ends inside its {inside}; the header "
                                             f"says {n} words)")
                 offset, buf = offset + pos, buf[pos:] + more

@@ -1,0 +1,64 @@
+"""`wordvec info` and `wordvec convert`: describe a vector file, change its format."""
+
+import json
+
+import click
+
+from .common import load_vectors, vectors_option
+
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove")   # as in wordvec.io.FORMATS
+
+
+@click.command()
+@vectors_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def info(vectors_path, as_json):
+    """Describe a vector store: detected format, words, dim, counts, size on disk.
+
+    The whole file is read, so a damaged line anywhere is reported.
+
+    \b
+    Example:
+      wordvec info --vectors glove.6B.50d.txt
+    """
+    from pathlib import Path
+
+    from wordvec.io import detect_format
+
+    path = Path(vectors_path)
+    format = detect_format(path)
+    vectors = load_vectors(path, format=format)
+    files = path.iterdir() if path.is_dir() else [path]
+    facts = {"path": str(path), "format": format, "words": len(vectors), "dim": vectors.dim,
+             "counts": vectors.counts is not None,
+             "bytes": sum(f.stat().st_size for f in files if f.is_file()),
+             "first_words": vectors.keys[:10]}
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False))
+        return
+    for name, value in facts.items():
+        if name == "counts":
+            value = "yes" if value else "no"
+        elif name == "first_words":
+            value = " ".join(value)
+        click.echo(f"{name.replace('_', ' ') + ':':<13}{value}")
+
+
+@click.command()
+@click.argument("source", metavar="IN")
+@click.argument("target", metavar="OUT")
+@click.option("--to", "format", type=click.Choice(FORMATS),
+              help="Output format; default from OUT's extension (.txt/.vec word2vec, "
+                   ".bin word2vec-binary, else native).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Keep only the first N words.")
+def convert(source, target, format, limit):
+    """Convert a vector store IN (format detected) to OUT, written atomically.
+
+    \b
+    Examples:
+      wordvec convert glove.6B.50d.txt glove50 --limit 100000
+      wordvec convert vectors.bin vectors.txt
+    """
+    vectors = load_vectors(source, limit=limit)
+    vectors.save(target, format=format)
