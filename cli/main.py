@@ -41,8 +41,11 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("wordvec: interrupted", err=True)
             sys.exit(130)
-        except (KeyError, ValueError, OSError, MemoryError) as exc:
-            if os.environ.get("WORDVEC_DEBUG"):
+        except Exception as exc:
+            from wordvec.errors import WordvecError
+
+            expected = (WordvecError, KeyError, ValueError, OSError, MemoryError)
+            if not isinstance(exc, expected) or os.environ.get("WORDVEC_DEBUG"):
                 raise
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             if isinstance(exc, OSError) and exc.filename is not None:
