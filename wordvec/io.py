@@ -43,7 +43,6 @@ Examples
 """
 
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -103,8 +102,9 @@ def load_native(path, limit=None, mmap=True):
         raise FormatError(meta_path, f"store version {meta['version']} is newer than this wordvec")
     try:
         matrix = np.load(path / "vectors.npy", mmap_mode="r" if mmap else None)
-    except (ValueError, OSError, EOFError) as exc:
-        raise FormatError(path / "vectors.npy", f"unreadable matrix ({exc})") from None
+    except Exception as exc:    # a damaged .npy header raises almost anything inside numpy
+        raise FormatError(path / "vectors.npy",
+                          f"unreadable matrix ({type(exc).__name__}: {exc})") from None
     if matrix.ndim != 2 or matrix.dtype != np.float32:
         raise FormatError(path / "vectors.npy",
                           f"expected a 2-D float32 matrix, got {matrix.dtype} {matrix.shape}")
@@ -201,11 +201,12 @@ def _check_words(keys, start, format):
 
 
 def _is_number(token):
+    """Whether `float` takes the bytes `token` (digit separators `1_0` are refused)."""
     try:
         float(token)
     except ValueError:
         return False
-    return True
+    return b"_" not in token
 
 
 # ---------------------------------------------------------------------------- text formats
@@ -280,16 +281,13 @@ def _parse_lines(path, lines, first_line, dim, header):
     parts = [s.rstrip().partition(b" ") for s in lines]
     words = [p[0] for p in parts]
     values = [p[2] for p in parts]
-    width = dim or values[0].count(b" ") + 1
-    spaces = [v.count(b" ") for v in values]
-    if all(words) and all(values) and spaces.count(width - 1) == len(spaces):
-        try:
-            with warnings.catch_warnings():     # older numpy warns where numpy 2 raises
-                warnings.simplefilter("error", DeprecationWarning)
-                flat = np.fromstring(b" ".join(values), dtype=np.float32, sep=" ")
-            if flat.size == len(lines) * width:
-                return words, flat.reshape(len(lines), width), width
-        except (ValueError, DeprecationWarning):
+    if all(words) and all(values):
+        try:    # numpy's C parser; it rejects ragged rows and non-numbers (then go slowly)
+            matrix = np.loadtxt(values, dtype=np.float32, delimiter=" ", comments=None,
+                                ndmin=2)
+            if matrix.shape[0] == len(lines) and matrix.shape[1] == (dim or matrix.shape[1]):
+                return words, matrix, matrix.shape[1]
+        except ValueError:
             pass
     return _parse_lines_slowly(path, lines, first_line, dim, header)
 
@@ -319,18 +317,20 @@ def _parse_lines_slowly(path, lines, first_line, dim, header):
         return words, np.array(rows, dtype=np.float32).reshape(len(lines), dim), dim
 
 
+_POWERS_OF_TEN = 10.0 ** np.arange(-64, 64)
+
+
 def _exact_rows(block, digits):
     """Rows of `block` (float32) that `%.{digits}g` reproduces exactly when read back.
 
-    Rounds in float64 with numpy; a row it passes is exact (the correctly rounded decimal
-    that `%g` prints is at least as close as the one computed here).
+    Rounds in float64 with numpy at `digits` significant digits, or fewer when the decimal
+    exponent estimated from the binary one is one too high; so a row it passes is exact (the
+    correctly rounded decimal that `%g` prints is at least as close to the value).
     """
-    x = block.astype(np.float64)
+    exponent = np.floor(np.frexp(block)[1] * np.log10(2.0)).astype(np.int64)  # >= log10|x|
+    scale = _POWERS_OF_TEN[digits - 1 - exponent + 64]
     with np.errstate(all="ignore"):
-        mag = np.abs(x)
-        exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
-        scale = 10.0 ** (digits - 1 - exponent)
-        back = (np.round(x * scale) / scale).astype(np.float32)
+        back = (np.round(block * scale) / scale).astype(np.float32)
     return (back == block).all(axis=1)
 
 
