@@ -37,16 +37,18 @@ class Progress:
         What `update` counts.
     total : int, optional
         Expected count; enables the percentage and the ETA.
+    initial : int
+        Count already done before (a resumed run); the rate counts only what follows.
     enabled : bool
         False (or stderr not a terminal) makes the printer silent.
     """
 
-    def __init__(self, desc, unit="items", total=None, enabled=True, stream=None):
+    def __init__(self, desc, unit="items", total=None, initial=0, enabled=True, stream=None):
         self.stream = sys.stderr if stream is None else stream
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = bool(enabled) and isatty is not None and isatty()
         self.desc, self.unit, self.total = desc, unit, total
-        self.done = 0
+        self.done = self.initial = initial
         self.fields = {}
         self.start = time.perf_counter()
         self._last = 0.0
@@ -67,7 +69,7 @@ class Progress:
 
     def _draw(self, now):
         elapsed = max(now - self.start, 1e-9)
-        rate = self.done / elapsed
+        rate = (self.done - self.initial) / elapsed
         parts = [self.desc]
         if self.total:
             parts.append(f"{100 * self.done / self.total:5.1f}%")

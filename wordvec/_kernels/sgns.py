@@ -1,0 +1,181 @@
+"""Numba kernels for skip-gram with negative sampling (plain arrays in, a float64 loss out).
+
+`sgns_job` trains one job (a range of sentences of the encoded corpus) with the word2vec C
+tool's rules, batched the HogBatch way (Ji et al. 2016): for each centre word the K negatives
+are drawn once and shared by every context word of its window, the K+1 output rows are
+copied into a small contiguous buffer, and their updates are written back once per window.
+It releases the GIL, so the driver runs one job per thread (Hogwild: rows are updated without
+locks). Its random stream is a 64-bit LCG (as in the C tool) seeded per job by the driver, so
+a job's draws do not depend on which thread runs it.
+"""
+
+import numpy as np
+from numba import njit
+
+MAX_EXP = 6
+EXP_TABLE_SIZE = 1000
+ALIAS_BITS = 24  # resolution of the alias-table coin flips
+
+
+def sigmoid_table():
+    """`(3, EXP_TABLE_SIZE + 1)` float32: the C tool's `sigmoid(x_i)`, `-log sigmoid(x_i)` and
+    `-log sigmoid(-x_i)` at `x_i = (2 i / EXP_TABLE_SIZE - 1) * MAX_EXP`.
+
+    One extra entry at the end (x = +MAX_EXP) so that f == MAX_EXP indexes inside it.
+    """
+    x = (np.arange(EXP_TABLE_SIZE + 1) / EXP_TABLE_SIZE * 2 - 1) * MAX_EXP
+    return np.stack([1.0 / (1.0 + np.exp(-x)), np.logaddexp(0, -x),
+                     np.logaddexp(0, x)]).astype(np.float32)
+
+
+def alias_table(weights):
+    """Walker/Vose alias table for drawing `i` with probability `weights[i] / sum(weights)`.
+
+    Returns `(cut, alias)`: draw a uniform slot `i` and a uniform 24-bit integer `u`; the
+    result is `i` if `u < cut[i]`, else `alias[i]`. Exact up to the 2**-24 coin resolution.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    n = len(w)
+    scaled = w * (n / w.sum())
+    cut = np.ones(n, dtype=np.float64)
+    alias = np.arange(n, dtype=np.int32)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        cut[s] = scaled[s]
+        alias[s] = g
+        scaled[g] = scaled[g] + scaled[s] - 1.0
+        (small if scaled[g] < 1.0 else large).append(g)
+    for i in small + large:  # leftovers are 1 up to rounding
+        cut[i] = 1.0
+    return np.minimum(np.round(cut * (1 << ALIAS_BITS)), 1 << ALIAS_BITS).astype(np.uint32), alias
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def sgns_job(syn0, syn1, ids, ends, raw_ends, s_begin, s_end, keep, neg_cut, neg_alias, sig,
+             window, negative, alpha, min_alpha, raw_offset, raw_span, seed, max_len):
+    """Train sentences `s_begin:s_end`; returns `(loss, pairs)`.
+
+    Parameters
+    ----------
+    syn0, syn1 : float32 (n_words, dim)
+        Input (word) and output (context) vectors, updated in place.
+    ids : int32 (n_tokens,); ends, raw_ends : int64 (n_sentences,)
+        The encoded corpus (see `wordvec.corpus.encode_corpus`).
+    keep : float32 (n_words,)
+        Subsampling keep probability of each word (>= 1 means always kept).
+    neg_cut : uint32, neg_alias : int32 (n_words,)
+        Alias table of the negative-sampling distribution (counts ** 0.75).
+    sig : float32 (3, EXP_TABLE_SIZE + 1)
+        `sigmoid_table()`.
+    alpha, min_alpha : float
+        The learning rate at sentence s is `alpha - (alpha - min_alpha) * progress`, with
+        `progress = (raw_offset + raw words before s) / raw_span`.
+    seed : uint64
+        Start of this job's LCG stream.
+    max_len : int
+        Length of the longest sentence.
+
+    Returns
+    -------
+    loss : float64
+        Sum of `-log sigmoid(+-x)` over every (pair, target) trained.
+    pairs : int64
+        (centre, context) pairs trained.
+    """
+    dim = syn0.shape[1]
+    n_words = np.uint64(neg_cut.shape[0])
+    k1 = negative + 1
+    sen = np.empty(max_len, np.int32)
+    outb = np.empty((k1, dim), np.float32)
+    gout = np.empty((k1, dim), np.float32)
+    tgt = np.empty(k1, np.int64)
+    label = np.empty(k1, np.float32)
+    neu = np.empty(dim, np.float32)
+    mult = np.uint64(25214903917)
+    inc = np.uint64(11)
+    sh16 = np.uint64(16)
+    m16 = np.uint64(0xFFFF)
+    m24 = np.uint64((1 << ALIAS_BITS) - 1)
+    uwin = np.uint64(window)
+    fmax = np.float32(MAX_EXP)
+    scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    inv16 = np.float32(1.0 / 65536.0)
+    r = np.uint64(seed)
+    loss = 0.0
+    pairs = 0
+    for s in range(s_begin, s_end):
+        start = ends[s - 1] if s > 0 else 0
+        raw_before = raw_ends[s - 1] if s > 0 else 0
+        lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_before) / raw_span))
+        n = 0
+        for p in range(start, ends[s]):
+            w = ids[p]
+            kw = keep[w]
+            if kw < one:
+                r = r * mult + inc
+                if kw < np.float32((r >> sh16) & m16) * inv16:
+                    continue
+            sen[n] = w
+            n += 1
+        for i in range(n):
+            word = sen[i]
+            r = r * mult + inc
+            b = np.int64((r >> sh16) % uwin)
+            lo = max(0, i - window + b)
+            hi = min(n, i + window + 1 - b)
+            if hi - lo <= 1:
+                continue
+            tgt[0] = word
+            label[0] = one
+            for k in range(1, k1):
+                r = r * mult + inc
+                slot = (r >> sh16) % n_words
+                r = r * mult + inc
+                neg = np.int64(slot) if ((r >> sh16) & m24) < neg_cut[slot] else neg_alias[slot]
+                tgt[k] = -1 if neg == word else neg
+                label[k] = zero
+            for k in range(k1):
+                t = tgt[k]
+                if t >= 0:
+                    for d in range(dim):
+                        outb[k, d] = syn1[t, d]
+                        gout[k, d] = zero
+            for c in range(lo, hi):
+                if c == i:
+                    continue
+                row = syn0[sen[c]]
+                for d in range(dim):
+                    neu[d] = zero
+                for k in range(k1):
+                    if tgt[k] < 0:
+                        continue
+                    f = zero
+                    for d in range(dim):
+                        f += row[d] * outb[k, d]
+                    lab = label[k]
+                    if f > fmax:
+                        g = (lab - one) * lr
+                        loss += f if lab == zero else 0.0
+                    elif f < -fmax:
+                        g = lab * lr
+                        loss += -f if lab == one else 0.0
+                    else:
+                        j = int((f + fmax) * scale)
+                        g = (lab - sig[0, j]) * lr
+                        loss += sig[1, j] if lab == one else sig[2, j]
+                    for d in range(dim):
+                        neu[d] += g * outb[k, d]
+                        gout[k, d] += g * row[d]
+                for d in range(dim):
+                    row[d] += neu[d]
+                pairs += 1
+            for k in range(k1):
+                t = tgt[k]
+                if t >= 0:
+                    for d in range(dim):
+                        syn1[t, d] += gout[k, d]
+    return loss, pairs

@@ -1,0 +1,397 @@
+"""Skip-gram with negative sampling (word2vec), trained Hogwild on all cores.
+
+The rules are the word2vec C tool's: a word `w` of frequency `f = count / total` is kept
+with probability `(sqrt(f / sample) + 1) * sample / f`; negatives are drawn from counts ** 0.75;
+each centre word sees a window drawn uniformly in [1, window] on each side; the learning rate
+falls linearly from `alpha` to `min_alpha` over all epochs by words processed; the sigmoid is
+read from a table and clipped at |6|; input vectors start uniform in [-0.5, 0.5) / dim and
+output vectors at zero. One difference, for speed (the "HogBatch" scheme): the K negatives of
+a centre word are drawn once and shared by all the context words of its window.
+
+Reproducibility: the corpus is cut into jobs of about `JOB_WORDS` words, and each job draws
+from its own random stream seeded by (`random_state`, epoch, job). With `threads=1` the jobs
+run in order and the result is bit-for-bit reproducible. With more threads the random draws
+are the same but the jobs run concurrently and update shared rows without locks (Hogwild), so
+the order of those updates, and hence the last bits of the vectors, vary from run to run.
+
+Examples
+--------
+>>> from wordvec import SGNS                                              # doctest: +SKIP
+>>> model = SGNS(dim=50, epochs=3, random_state=0).fit("corpus.txt")      # doctest: +SKIP
+>>> model.vectors_.most_similar("king", topn=3)                            # doctest: +SKIP
+"""
+
+import json
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .._atomic import atomic_dir
+from ..corpus import Vocabulary, as_corpus, encode_corpus
+from ..errors import FormatError
+from ..store import Vectors
+from ._progress import Progress
+
+JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
+CHECKPOINT_VERSION = 1
+_SCHEDULE = ("dim", "window", "negative", "sample", "min_count", "max_vocab", "epochs", "alpha",
+             "min_alpha")
+
+
+def _mix64(x):
+    """splitmix64 finaliser: a well-spread 64-bit seed from a small integer."""
+    m = (1 << 64) - 1
+    x = (x + 0x9E3779B97F4A7C15) & m
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & m
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & m
+    return x ^ (x >> 31)
+
+
+def job_seed(seed, epoch, job):
+    """The LCG seed of one job: a function of the run's seed, the epoch and the job only."""
+    return np.uint64(_mix64(_mix64(_mix64(seed) ^ epoch) ^ job))
+
+
+def keep_probabilities(counts, sample):
+    """The C tool's subsampling: keep word i with `(sqrt(f/t) + 1) * t/f`, f = count/total.
+
+    Values >= 1 mean always kept; `sample=0` keeps everything. float32 `(n_words,)`.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if sample == 0:
+        return np.full(len(counts), 2.0, dtype=np.float32)
+    f = counts / counts.sum()
+    return ((np.sqrt(f / sample) + 1) * sample / f).astype(np.float32)
+
+
+def negative_weights(counts):
+    """Probability of drawing each word as a negative: counts ** 0.75, normalised."""
+    w = np.asarray(counts, dtype=np.float64) ** 0.75
+    return w / w.sum()
+
+
+def _job_bounds(raw_ends, job_words):
+    """Sentence indices cutting the corpus into jobs of about `job_words` corpus words."""
+    n = len(raw_ends)
+    if n == 0:
+        return np.zeros(1, dtype=np.int64)
+    targets = np.arange(job_words, int(raw_ends[-1]), job_words)
+    cuts = np.searchsorted(raw_ends, targets, side="left") + 1
+    return np.unique(np.concatenate([[0], cuts[cuts < n], [n]])).astype(np.int64)
+
+
+class SGNS:
+    """Word2vec skip-gram with negative sampling; `fit(corpus)` learns `vectors_`.
+
+    Parameters
+    ----------
+    dim : int
+        Vector dimensions.
+    window : int
+        Maximum distance between a centre word and a context word.
+    negative : int
+        Negative samples per centre word.
+    sample : float
+        Subsampling threshold `t` (0 disables subsampling).
+    min_count, max_vocab : int
+        Words seen fewer than `min_count` times are ignored; keep at most `max_vocab` words.
+    epochs : int
+        Passes over the corpus.
+    alpha, min_alpha : float
+        Learning rate at the start and at the end (linear decay by words processed).
+    threads : int, optional
+        Worker threads; all cores by default.
+    random_state : int, optional
+        Seed; with `threads=1` the result is bit-for-bit reproducible.
+    progress : bool
+        Progress line on stderr (only when it is a terminal).
+    checkpoint : path, optional
+        Folder for the training state, written every `checkpoint_every` epochs and on Ctrl-C.
+    checkpoint_every : int, optional
+        Epochs between checkpoints.
+
+    Attributes
+    ----------
+    vectors_ : Vectors
+        The input vectors `(n_words, dim)` with the words' counts.
+    vocabulary_ : Vocabulary
+    loss_history_ : ndarray of float64, shape (epochs,)
+        Sum of `-log sigmoid` over every (pair, target) trained in each epoch.
+    pairs_history_ : ndarray of int64, shape (epochs,)
+        (centre, context) pairs trained in each epoch.
+    output_vectors_ : ndarray of float32, shape (n_words, dim)
+        The output (context) vectors.
+    timings_ : dict
+        Seconds spent on "vocabulary", "encoding" and "training" (kernel compilation included).
+    """
+
+    def __init__(self, dim=100, window=5, negative=5, sample=1e-3, min_count=5, max_vocab=None,
+                 epochs=5, alpha=0.025, min_alpha=0.0001, threads=None, random_state=None,
+                 progress=True, checkpoint=None, checkpoint_every=None):
+        self.dim = dim
+        self.window = window
+        self.negative = negative
+        self.sample = sample
+        self.min_count = min_count
+        self.max_vocab = max_vocab
+        self.epochs = epochs
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.threads = threads
+        self.random_state = random_state
+        self.progress = progress
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every
+
+    # ------------------------------------------------------------------ validation
+    def _validate(self):
+        def at_least(name, low):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+
+        for name in ("dim", "window", "negative", "min_count", "epochs"):
+            at_least(name, 1)
+        for name in ("max_vocab", "threads", "checkpoint_every"):
+            if getattr(self, name) is not None:
+                at_least(name, 1)
+        if not self.sample >= 0:
+            raise ValueError(f"sample must be >= 0, got {self.sample!r}")
+        if not self.alpha > 0:
+            raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
+        if not 0 <= self.min_alpha <= self.alpha:
+            raise ValueError(f"min_alpha must be in [0, alpha={self.alpha}], "
+                             f"got {self.min_alpha!r}")
+        if self.checkpoint_every is not None and self.checkpoint is None:
+            raise ValueError("checkpoint_every needs a checkpoint folder")
+
+    def _seed(self):
+        rs = self.random_state
+        if rs is None:
+            return secrets.randbits(63)
+        if isinstance(rs, (int, np.integer)) and not isinstance(rs, bool):
+            return int(rs)
+        if isinstance(rs, np.random.Generator):
+            return int(rs.integers(2**63))
+        if isinstance(rs, np.random.RandomState):
+            return int(rs.randint(2**31))
+        raise ValueError(f"random_state must be None, an int or a numpy generator, got {rs!r}")
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, corpus, resume=None):
+        """Learn vectors from `corpus` (a path, a `Corpus`, or an iterable of token lists).
+
+        Parameters
+        ----------
+        resume : path, optional
+            A checkpoint folder written by a run with the same parameters on the same corpus;
+            training continues from it (the vocabulary comes from the checkpoint).
+
+        Returns
+        -------
+        self
+        """
+        from .._kernels.sgns import alias_table, sigmoid_table
+
+        self._validate()
+        corpus = as_corpus(corpus)
+        threads = self.threads or len(os.sched_getaffinity(0))
+        clock = [time.perf_counter()]
+        if resume is not None:
+            state = self._read_checkpoint(resume)
+            vocab, seed = state["vocab"], state["seed"]
+        else:
+            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
+            seed = self._seed()
+        clock.append(time.perf_counter())
+        enc = encode_corpus(corpus, vocab, progress=self.progress)
+        clock.append(time.perf_counter())
+        try:
+            if resume is not None:
+                if state["raw_total"] != enc.raw_total:
+                    raise ValueError(f"{resume}: checkpoint was made on a corpus of "
+                                     f"{state['raw_total']} words, this one has {enc.raw_total}")
+                syn0, syn1 = state["syn0"], state["syn1"]
+            else:
+                rng = np.random.default_rng(seed)
+                syn0 = rng.random((len(vocab), self.dim), dtype=np.float32)
+                syn0 -= np.float32(0.5)
+                syn0 /= np.float32(self.dim)
+                syn1 = np.zeros_like(syn0)
+                state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
+                         "job_loss": None, "job_pairs": None}
+            bounds = _job_bounds(enc.raw_ends, JOB_WORDS)
+            run = _Run(self, enc, vocab, seed, syn0, syn1, bounds, threads,
+                       keep=keep_probabilities(vocab.counts, self.sample),
+                       alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
+            run.train(state)
+            clock.append(time.perf_counter())
+        finally:
+            enc.close()
+        self.timings_ = dict(zip(("vocabulary", "encoding", "training"), np.diff(clock).tolist(),
+                                 strict=True))
+        self.vocabulary_ = vocab
+        self.vectors_ = Vectors(vocab.words, syn0, vocab.counts)
+        self.output_vectors_ = syn1
+        self.loss_history_ = np.asarray(run.loss_history, dtype=np.float64)
+        self.pairs_history_ = np.asarray(run.pairs_history, dtype=np.int64)
+        return self
+
+    # ------------------------------------------------------------------ checkpoints
+    def _params(self):
+        return {name: getattr(self, name) for name in _SCHEDULE}
+
+    def _write_checkpoint(self, vocab, seed, syn0, syn1, epoch, next_job, raw_total,
+                          loss_history, pairs_history, job_loss, job_pairs):
+        state = {"format": "wordvec-sgns-checkpoint", "version": CHECKPOINT_VERSION,
+                 "params": self._params(), "job_words": JOB_WORDS, "seed": seed,
+                 "epoch": epoch, "next_job": next_job, "raw_total": raw_total,
+                 "total_words": vocab.total_words, "words_done": epoch * raw_total,
+                 "loss_history": list(loss_history), "pairs_history": list(pairs_history)}
+        with atomic_dir(self.checkpoint) as tmp:
+            np.save(tmp / "syn0.npy", syn0)
+            np.save(tmp / "syn1.npy", syn1)
+            np.save(tmp / "job_loss.npy", job_loss)
+            np.save(tmp / "job_pairs.npy", job_pairs)
+            with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
+                f.writelines(f"{w}\t{c}\n"
+                             for w, c in zip(vocab.words, vocab.counts.tolist(), strict=True))
+            (tmp / "state.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+
+    def _read_checkpoint(self, path):
+        path = Path(path)
+        try:
+            state = json.loads((path / "state.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FormatError(path, "not a training checkpoint (no state.json)") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise FormatError(path / "state.json", f"unreadable ({exc})") from None
+        if state.get("format") != "wordvec-sgns-checkpoint":
+            raise FormatError(path / "state.json", "not an SGNS checkpoint")
+        if state.get("version", 0) > CHECKPOINT_VERSION:
+            raise FormatError(path / "state.json", "checkpoint is newer than this wordvec")
+        for name, value in state["params"].items():
+            if getattr(self, name) != value:
+                raise ValueError(f"{path}: checkpoint has {name}={value!r}, "
+                                 f"this model {name}={getattr(self, name)!r}")
+        if state["job_words"] != JOB_WORDS:
+            raise ValueError(f"{path}: checkpoint uses jobs of {state['job_words']} words, "
+                             f"this wordvec {JOB_WORDS}")
+        words, counts = [], []
+        with open(path / "vocab.txt", encoding="utf-8") as f:
+            for line in f:
+                word, count = line.rstrip("\n").split("\t")
+                words.append(word)
+                counts.append(int(count))
+        state["vocab"] = Vocabulary(words, counts, state["total_words"])
+        state["syn0"] = np.load(path / "syn0.npy")
+        state["syn1"] = np.load(path / "syn1.npy")
+        state["job_loss"] = np.load(path / "job_loss.npy")
+        state["job_pairs"] = np.load(path / "job_pairs.npy")
+        return state
+
+
+class _Run:
+    """One training run: the job queue, the worker threads, progress and checkpoints."""
+
+    def __init__(self, model, enc, vocab, seed, syn0, syn1, bounds, threads, keep, alias, sig):
+        self.model, self.enc, self.vocab, self.seed = model, enc, vocab, seed
+        self.syn0, self.syn1, self.bounds, self.threads = syn0, syn1, bounds, threads
+        self.keep, self.alias, self.sig = keep, alias, sig
+        self.n_jobs = len(bounds) - 1
+        self.raw_total = enc.raw_total
+        raw_at = np.concatenate([[0], enc.raw_ends])
+        self.job_words = np.diff(raw_at[bounds]) if self.n_jobs else np.zeros(0, np.int64)
+        self.max_len = int(np.diff(np.concatenate([[0], enc.ends])).max()) if len(enc.ends) else 1
+
+    def _job(self, epoch, j):
+        from .._kernels.sgns import sgns_job
+
+        m = self.model
+        return sgns_job(self.syn0, self.syn1, self.enc.ids, self.enc.ends, self.enc.raw_ends,
+                        int(self.bounds[j]), int(self.bounds[j + 1]), self.keep, self.alias[0],
+                        self.alias[1], self.sig, m.window, m.negative, float(m.alpha),
+                        float(m.min_alpha), epoch * self.raw_total,
+                        max(m.epochs * self.raw_total, 1), job_seed(self.seed, epoch, j),
+                        self.max_len)
+
+    def train(self, state):
+        m = self.model
+        self.loss_history = list(state["loss_history"])
+        self.pairs_history = list(state["pairs_history"])
+        epoch, first_job = state["epoch"], state["next_job"]
+        total = m.epochs * self.raw_total
+        done = epoch * self.raw_total + int(self.job_words[:first_job].sum())
+        with Progress(f"epoch {epoch + 1}/{m.epochs}", unit="words", total=total, initial=done,
+                      enabled=m.progress) as bar:
+            while epoch < m.epochs:
+                job_loss = np.zeros(self.n_jobs, np.float64)
+                job_pairs = np.zeros(self.n_jobs, np.int64)
+                if first_job and state["job_loss"] is not None:
+                    job_loss[:first_job] = state["job_loss"][:first_job]
+                    job_pairs[:first_job] = state["job_pairs"][:first_job]
+                bar.set_desc(f"epoch {epoch + 1}/{m.epochs}")
+                done_jobs = self._epoch(epoch, first_job, job_loss, job_pairs, bar)
+                if done_jobs < self.n_jobs:  # interrupted
+                    if m.checkpoint is not None:
+                        self._save(epoch, done_jobs, job_loss, job_pairs)
+                    raise KeyboardInterrupt
+                self.loss_history.append(float(job_loss.sum()))
+                self.pairs_history.append(int(job_pairs.sum()))
+                epoch, first_job = epoch + 1, 0
+                if m.checkpoint_every and epoch % m.checkpoint_every == 0:
+                    self._save(epoch, 0, np.zeros(self.n_jobs), np.zeros(self.n_jobs, np.int64))
+
+    def _save(self, epoch, next_job, job_loss, job_pairs):
+        self.model._write_checkpoint(self.vocab, self.seed, self.syn0, self.syn1, epoch,
+                                     next_job, self.raw_total, self.loss_history,
+                                     self.pairs_history, job_loss, job_pairs)
+
+    def _epoch(self, epoch, first_job, job_loss, job_pairs, bar):
+        """Run jobs `first_job:` of `epoch` on the worker threads; returns how many are done.
+
+        The main thread only waits and draws progress; on Ctrl-C it stops handing out jobs,
+        lets the running ones finish (so jobs `:returned` are all complete) and returns.
+        """
+        lock = threading.Lock()
+        cursor = [first_job]
+        stop = threading.Event()
+        errors = []
+
+        def worker():
+            try:
+                while not stop.is_set():
+                    with lock:
+                        j = cursor[0]
+                        if j >= self.n_jobs:
+                            return
+                        cursor[0] = j + 1
+                    job_loss[j], job_pairs[j] = self._job(epoch, j)
+                    with lock:
+                        bar.done += int(self.job_words[j])
+            except BaseException as exc:  # surfaced in the main thread
+                errors.append(exc)
+                stop.set()
+
+        workers = [threading.Thread(target=worker, daemon=True) for _ in range(self.threads)]
+        for w in workers:
+            w.start()
+        try:
+            for w in workers:
+                while w.is_alive():
+                    w.join(0.25)
+                    pairs = int(job_pairs.sum())
+                    bar.update(0, loss=float(job_loss.sum()) / max(pairs, 1))
+        except KeyboardInterrupt:
+            stop.set()
+            for w in workers:
+                w.join()
+            if not errors:
+                return cursor[0]
+        if errors:
+            raise errors[0]
+        return self.n_jobs
