@@ -13,10 +13,14 @@ import click
 
 # command name -> "module:function" inside wordvec_cli. One line per command.
 COMMANDS = {
+    "cooccur": "cooccur:cooccur",
+    "debias": "debias:debias",
+    "bias": "debias:bias",
     "info": "vectors:info",
     "convert": "vectors:convert",
     "datasets": "datasets:datasets",
     "index": "index:index",
+    "train": "train:train",
 }
 
 

@@ -1,0 +1,105 @@
+"""`wordvec debias` and `wordvec bias`: remove a bias direction from a store, or measure it."""
+
+import json
+
+import click
+
+from .common import load_vectors, vectors_option
+
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove")   # as in wordvec.io.FORMATS
+
+
+def _lists_options(func):
+    """--pairs / --exclude / --equalize: the word lists of `wordvec.debias.debias`."""
+    func = click.option("--equalize", "equalize_file", type=click.Path(dir_okay=False),
+                        metavar="FILE",
+                        help="Pairs to equalize, `word1 word2` per line (default: the built-in "
+                             "gender pairs, or the --pairs themselves).")(func)
+    func = click.option("--exclude", "exclude_file", type=click.Path(dir_okay=False),
+                        metavar="FILE",
+                        help="Words left alone, one per line (default: the built-in "
+                             "gender-specific words, or none beyond the pairs with --pairs).")(func)
+    return click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="Definitional pairs, `word1 word2` per line; one pair gives "
+                             "word1 - word2, several their first principal component "
+                             "(default: the ten gender pairs).")(func)
+
+
+def _read_lists(pairs_file, exclude_file, equalize_file):
+    from wordvec.debias import read_pairs, read_words
+
+    return {"pairs": read_pairs(pairs_file) if pairs_file else None,
+            "exclude": read_words(exclude_file) if exclude_file else None,
+            "equalize_pairs": read_pairs(equalize_file) if equalize_file else None}
+
+
+@click.command()
+@vectors_option
+@click.option("-o", "--output", required=True, metavar="OUT", help="Where to write the new store.")
+@_lists_options
+@click.option("--format", "format", type=click.Choice(FORMATS),
+              help="Output format; default from OUT's extension (.txt/.vec word2vec, "
+                   ".bin word2vec-binary, else native).")
+def debias(vectors_path, output, pairs_file, exclude_file, equalize_file, format):
+    """Write a debiased copy of a store (Bolukbasi et al. 2016): every word loses its component
+    along the bias direction except the excluded ones, then the equalize pairs are made to
+    differ only along it. The input is never modified.
+
+    \b
+    Examples:
+      wordvec debias --vectors glove50 -o glove50-debiased
+      wordvec debias --vectors glove50 -o out --pairs race_pairs.txt --exclude keep.txt
+    """
+    from wordvec.debias import bias_report, debias
+
+    vectors = load_vectors(vectors_path)
+    lists = _read_lists(pairs_file, exclude_file, equalize_file)
+    result = debias(vectors, **lists)
+    result.save(output, format=format)
+    report = bias_report(vectors, result, pairs=lists["pairs"])
+    means = report.abs().mean()
+    click.echo(f"wrote {output}: {len(result)} words; mean |cos| of {len(report)} professions "
+               f"with the direction {means['cos_before']:.4f} -> {means['cos_after']:.2e}")
+
+
+@click.command()
+@vectors_option
+@click.argument("words", nargs=-1)
+@_lists_options
+@click.option("--analogies", is_flag=True,
+              help="Also score Google analogies (top 30,000 words) before and after (slow).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def bias(vectors_path, words, pairs_file, exclude_file, equalize_file, analogies, as_json):
+    """Report the bias of WORDS (default: built-in professions): cosine with the bias direction
+    and projection on it (the direction as a unit vector), before and after `wordvec debias`
+    with the same options, and their mean absolute values.
+
+    \b
+    Examples:
+      wordvec bias --vectors glove50 receptionist nurse engineer
+      wordvec bias --vectors glove50 --analogies --json
+    """
+    from wordvec.debias import analogy_change, bias_report, debias
+
+    vectors = load_vectors(vectors_path)
+    lists = _read_lists(pairs_file, exclude_file, equalize_file)
+    result = debias(vectors, **lists)
+    report = bias_report(vectors, result, words=list(words) or None, pairs=lists["pairs"])
+    report = report[["cos_before", "cos_after", "proj_before", "proj_after"]]
+    means = report.abs().mean()
+    change = analogy_change(vectors, result) if analogies else None
+    if as_json:
+        out = {"words": [{"word": w, **row} for w, row in report.to_dict("index").items()],
+               "mean_abs": means.to_dict()}
+        if change is not None:
+            out["analogies"] = change.to_dict("index")
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    width = max([len(w) for w in report.index] + [len("mean |x|")])
+    click.echo(f"{'word':<{width}}" + "".join(f"  {c:>12}" for c in report.columns))
+    for word, row in [*report.iterrows(), ("mean |x|", means)]:
+        click.echo(f"{word:<{width}}" + "".join(f"  {x:>12.6f}" for x in row))
+    if change is not None:
+        for name, row in change.iterrows():
+            click.echo(f"analogies {name}: {row['accuracy']:.4f} "
+                       f"({row['correct']}/{row['total']})")
