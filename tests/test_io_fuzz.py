@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wordvec import FormatError, Vectors
-from wordvec.io import load
+from wordvec.io import ENCODING_ERRORS, load
 
 FORMATS = ("word2vec", "word2vec-binary", "glove", "native")
 NATIVE_FILES = ("vectors.npy", "vocab.txt", "meta.json")
@@ -54,11 +54,11 @@ damage = dict(
 )
 
 
-def check(path, format, store, intact):
+def check(path, format, store, intact, encoding_errors="strict"):
     """Load with detection and with the format named; accept a sound store or FormatError."""
     for fmt in (None, format):
         try:
-            v = load(path, format=fmt)
+            v = load(path, format=fmt, encoding_errors=encoding_errors)
         except FormatError as exc:
             assert str(path) in str(exc)
             continue
@@ -73,13 +73,14 @@ def check(path, format, store, intact):
 
 @pytest.mark.parametrize("format", ["word2vec", "word2vec-binary", "glove"])
 @SETTINGS
-@given(**damage)
-def test_damaged_files_load_or_raise_format_error(originals, tmp_path, format, cut, edits,
-                                                  inserts):
+@given(policy=st.sampled_from(ENCODING_ERRORS), **damage)
+def test_damaged_files_load_or_raise_format_error(originals, tmp_path, format, policy, cut,
+                                                  edits, inserts):
     made, store = originals
     path = tmp_path / "damaged"
     path.write_bytes(mutated(made[format].read_bytes(), cut, edits, inserts))
-    check(path, format, store, intact=(cut is None or cut == 1) and not edits and not inserts)
+    intact = (cut is None or cut == 1) and not edits and not inserts
+    check(path, format, store, intact, encoding_errors=policy)
 
 
 @SETTINGS
