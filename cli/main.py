@@ -14,6 +14,7 @@ import click
 # command name -> "module:function" inside wordvec_cli. One line per command.
 COMMANDS = {
     "cooccur": "cooccur:cooccur",
+    "cooccur": "cooccur:cooccur",
     "debias": "debias:debias",
     "bias": "debias:bias",
     "info": "vectors:info",

@@ -1,0 +1,49 @@
+"""`wordvec cooccur`: count word-word co-occurrences into a folder that GloVe training reuses."""
+
+import json
+
+import click
+
+
+@click.command()
+@click.argument("corpus", metavar="CORPUS")
+@click.option("-o", "--output", required=True, metavar="DIR",
+              help="Counts folder to write (rows/cols/vals .npy, vocab.txt, meta.json).")
+@click.option("--window", type=int, default=10, show_default=True,
+              help="Context words on each side, weighted 1/distance (1..20).")
+@click.option("--min-count", type=int, default=5, show_default=True,
+              help="Drop words seen fewer times.")
+@click.option("--max-vocab", type=int, default=None, help="Keep at most this many words.")
+@click.option("--memory", default="2G", show_default=True,
+              help="Budget of the counting table and merge buffers (e.g. 512M, 4G); beyond "
+                   "it, counts spill to sorted shards that are merged on disk.")
+@click.option("--symmetric/--asymmetric", default=True, show_default=True,
+              help="Count context on both sides, or only the left context (GloVe C's "
+                   "-symmetric 0).")
+@click.option("--tmp-dir", default=None, metavar="DIR",
+              help="Folder for the shards (default: beside the output).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def cooccur(corpus, output, window, min_count, max_vocab, memory, symmetric, tmp_dir, as_json,
+            quiet):
+    """Count co-occurrences of CORPUS (file, .gz/.bz2, folder, or - for stdin).
+
+    \b
+    Examples:
+      wordvec cooccur data/bench.txt -o counts --window 10 --memory 2G
+      wordvec train data/bench.txt --model glove --cooccur counts -o vectors
+    """
+    import time
+
+    from wordvec.train.cooccur import count_cooccurrences
+
+    start = time.perf_counter()
+    X = count_cooccurrences(corpus, output, window=window, symmetric=symmetric,
+                            min_count=min_count, max_vocab=max_vocab, memory=memory,
+                            tmp_dir=tmp_dir, progress=not quiet)
+    meta = dict(X.meta, seconds=round(time.perf_counter() - start, 2))
+    if as_json:
+        click.echo(json.dumps(meta))
+    else:
+        click.echo(f"wrote {output}: {meta['nnz']:,} nonzeros over {meta['n_words']:,} words, "
+                   f"{meta['shards']} shards, {meta['seconds']:.1f} s")

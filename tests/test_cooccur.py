@@ -1,0 +1,148 @@
+"""Co-occurrence counting: exact agreement with a brute-force count (in memory, and through
+many shards merged in several passes), the on-disk format, the memory budget, the CLI."""
+
+import json
+import tracemalloc
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from wordvec_cli.main import main
+
+from wordvec.corpus import Corpus, Vocabulary, encode_corpus
+from wordvec.errors import FormatError
+from wordvec.train.cooccur import (
+    count_cooccurrences,
+    count_ids,
+    load_cooccurrence,
+    parse_memory,
+)
+
+
+def brute_force(sentences, vocab, window, symmetric):
+    """{(i, j): exact Fraction} by the definition: pairs within sentences, unknown words dropped."""
+    counts = {}
+    for sentence in sentences:
+        ids = [vocab.word_to_id[w] for w in sentence if w in vocab.word_to_id]
+        for p, b in enumerate(ids):
+            for q in range(max(0, p - window), p):
+                a, w = ids[q], Fraction(1, p - q)
+                counts[a, b] = counts.get((a, b), 0) + w
+                if symmetric:
+                    counts[b, a] = counts.get((b, a), 0) + w
+    return counts
+
+
+def assert_exact(X, expected):
+    keys = sorted(expected)
+    assert X.nnz == len(keys)
+    assert np.array_equal(X.rows, [k[0] for k in keys])
+    assert np.array_equal(X.cols, [k[1] for k in keys])
+    assert np.array_equal(X.vals, [float(expected[k]) for k in keys])   # bit-for-bit
+
+
+@pytest.fixture(scope="module")
+def lee(gensim_data, tmp_path_factory):
+    """The first 120 documents of gensim's Lee corpus (24k tokens), one per line."""
+    lines = gensim_data("lee_background.cor").read_text(encoding="utf-8").splitlines()[:120]
+    path = tmp_path_factory.mktemp("lee") / "lee.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sentences = [line.split() for line in lines]
+    return path, sentences, Vocabulary.build(Corpus(path), min_count=2)
+
+
+def test_hand_counted_example(tmp_path):
+    corpus = [["a", "b", "c"], ["b", "a", "zz"], ["c"]]
+    X = count_cooccurrences(corpus, tmp_path / "x", window=2, min_count=1, progress=False)
+    got = {(X.words[r], X.words[c]): v for r, c, v in zip(X.rows, X.cols, X.vals, strict=True)}
+    # a-b at distance 1 twice (both orders), a-c at 2, b-c at 1, zz-a 1, zz-b 1/2
+    assert got == {("a", "b"): 2.0, ("b", "a"): 2.0, ("a", "c"): 0.5, ("c", "a"): 0.5,
+                   ("b", "c"): 1.0, ("c", "b"): 1.0, ("a", "zz"): 1.0, ("zz", "a"): 1.0,
+                   ("b", "zz"): 0.5, ("zz", "b"): 0.5}
+    left = count_cooccurrences(corpus, tmp_path / "y", window=2, min_count=1, symmetric=False,
+                               progress=False)
+    got = {(left.words[r], left.words[c]): v
+           for r, c, v in zip(left.rows, left.cols, left.vals, strict=True)}
+    assert got == {("a", "b"): 1.0, ("b", "a"): 1.0, ("a", "c"): 0.5, ("b", "c"): 1.0,
+                   ("a", "zz"): 1.0, ("b", "zz"): 0.5}
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_equals_brute_force_in_memory_and_through_shards(lee, tmp_path, symmetric):
+    path, sentences, vocab = lee
+    expected = brute_force(sentences, vocab, 10, symmetric)
+    X = count_cooccurrences(path, tmp_path / "mem", window=10, symmetric=symmetric,
+                            vocabulary=vocab, progress=False)
+    assert X.meta["shards"] == 0
+    assert_exact(X, expected)
+    # 64K budget: hundreds of shards; fan-in 4 forces several merge passes
+    Y = count_cooccurrences(path, tmp_path / "disk", window=10, symmetric=symmetric,
+                            vocabulary=vocab, memory="64K", fan_in=4, progress=False)
+    assert Y.meta["shards"] > 16 and Y.meta["merge_passes"] >= 3
+    assert_exact(Y, expected)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # no shards left
+
+
+def test_format_is_plain_arrays(lee, tmp_path):
+    path, _, vocab = lee
+    count_cooccurrences(path, tmp_path / "c", window=3, vocabulary=vocab, progress=False)
+    folder = tmp_path / "c"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cols.npy", "meta.json", "rows.npy", "vals.npy", "vocab.txt"]
+    meta = json.loads((folder / "meta.json").read_text())
+    rows = np.load(folder / "rows.npy", mmap_mode="r")
+    assert rows.dtype == np.int32 and rows.shape == (meta["nnz"],)
+    assert np.load(folder / "vals.npy").dtype == np.float64
+    lines = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"{vocab.words[0]}\t{vocab.counts[0]}" and len(lines) == len(vocab)
+    X = load_cooccurrence(folder)
+    assert isinstance(X.rows, np.memmap)
+    key = X.rows.astype(np.int64) << 32 | X.cols
+    assert np.all(np.diff(key) > 0)   # sorted by (row, col), no duplicates
+    dense = X.to_scipy().toarray()
+    assert np.array_equal(dense, dense.T)   # symmetric counts
+    assert dense.shape == (len(vocab), len(vocab)) and dense.sum() == pytest.approx(X.vals.sum())
+
+
+def test_errors(tmp_path):
+    with pytest.raises(ValueError, match="window must be an integer in 1..20, got 0"):
+        count_cooccurrences([["a", "b"]], tmp_path / "x", window=0, min_count=1)
+    with pytest.raises(ValueError, match="memory must be bytes or a size"):
+        parse_memory("lots")
+    assert parse_memory("2G") == 2**31 and parse_memory("1.5M") == 1572864
+    with pytest.raises(FormatError, match="no meta.json"):
+        load_cooccurrence(tmp_path)
+
+
+def test_peak_memory_stays_within_budget(lee, tmp_path):
+    """Every array of the counting and merging phases is allocated by numpy (tracemalloc sees
+    it); the allowed overhead is 64K over the budget, for block buffers and Python objects.
+    The encoded corpus is memory-mapped and made beforehand."""
+    path, _, vocab = lee
+    budget = 1 << 20
+    with encode_corpus(Corpus(path), vocab) as enc:
+        starts = np.concatenate([[0], enc.ends])
+        tracemalloc.start()
+        try:
+            meta = count_ids([(enc.ids, starts)], vocab.words, vocab.counts, tmp_path / "c",
+                             window=10, memory=budget, fan_in=8, progress=False)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert meta["shards"] > 8 and meta["merge_passes"] >= 2
+    assert peak <= budget + 64 * 1024, peak
+    assert peak >= budget // 4   # the budget is actually used
+
+
+def test_cli_cooccur(lee, tmp_path):
+    path, sentences, vocab = lee
+    out = tmp_path / "counts"
+    result = CliRunner().invoke(main, ["cooccur", str(path), "-o", str(out), "--window", "4",
+                                       "--min-count", "2", "--memory", "64K", "--asymmetric",
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert_exact(load_cooccurrence(out), brute_force(sentences, vocab, 4, False))
+    assert "nonzeros" in result.output
+    bad = CliRunner().invoke(main, ["cooccur", str(path), "-o", str(out), "--window", "50"])
+    assert bad.exit_code == 1 and "window must be an integer in 1..20" in bad.output

@@ -1,0 +1,397 @@
+"""Word-word co-occurrence counts in bounded memory, saved as memory-mappable arrays.
+
+X[i, j] sums 1/d over every occurrence of word j at distance d <= window from word i in the
+same sentence (both sides with `symmetric=True`; with `symmetric=False`, as GloVe C's
+`-symmetric 0`, only pairs where word i comes d tokens before word j). Counts accumulate in a
+hash table sized by the `memory` budget; when it fills, its entries are written as a sorted
+shard to a temporary folder, and the shards are merged by k-way merges that never open more
+than `fan_in` of them at once. Weights are summed as exact integer multiples of
+1 / lcm(1..window), so X[i, j] is the correctly rounded float64 of the exact sum.
+
+On-disk format (a folder, written atomically)
+----------------------------------------------
+rows.npy, cols.npy  int32 `(nnz,)`, sorted by (row, col); ids are rows of vocab.txt
+vals.npy            float64 `(nnz,)`, X[row, col] > 0
+vocab.txt           UTF-8, one `word<TAB>count` per line, id order (most frequent first)
+meta.json           {"format": "wordvec-cooccurrence", "version": 1, "window", "symmetric",
+                     "min_count", "n_words", "nnz", "total_tokens", "shards", "merge_passes"}
+
+Examples
+--------
+>>> from wordvec.train.cooccur import count_cooccurrences, load_cooccurrence
+>>> X = count_cooccurrences("corpus.txt", "counts", window=10)     # doctest: +SKIP
+>>> X = load_cooccurrence("counts")                                 # doctest: +SKIP
+>>> X.nnz, X.words[:3], X.to_scipy().shape                          # doctest: +SKIP
+"""
+
+import json
+import math
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .._atomic import atomic_dir
+from ..errors import FormatError
+from ._progress import Progress
+
+FORMAT_VERSION = 1
+MAX_WINDOW = 20          # lcm(1..20) * counts must fit in int64
+LOAD_FACTOR = 0.65
+DENSE_MAX = 4096         # the dense block covers pairs among at most this many top words
+_REC = np.dtype([("key", "<i8"), ("val", "<i8")])
+_UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def parse_memory(memory):
+    """Bytes from an int or a string such as "2G", "512M", "64K" (powers of 1024)."""
+    if isinstance(memory, (int, np.integer)) and not isinstance(memory, bool):
+        value = int(memory)
+    else:
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", str(memory), re.I)
+        if m is None:
+            raise ValueError(f"memory must be bytes or a size like '2G', got {memory!r}")
+        value = int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+    if value < 2**16:
+        raise ValueError(f"memory must be at least 64K, got {memory!r}")
+    return value
+
+
+@dataclass
+class Cooccurrence:
+    """A sparse co-occurrence matrix in COO form, sorted by (row, col).
+
+    `rows`, `cols` int32 and `vals` float64, shape `(nnz,)`; `words` and `counts` give the
+    vocabulary in id order; `meta` holds the counting settings.
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    words: list
+    counts: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def nnz(self):
+        return self.vals.shape[0]
+
+    def to_scipy(self):
+        """A `scipy.sparse.coo_matrix` of shape `(n_words, n_words)`."""
+        from scipy.sparse import coo_matrix
+
+        n = len(self.words)
+        return coo_matrix((self.vals, (self.rows, self.cols)), shape=(n, n))
+
+
+def load_cooccurrence(path, mmap=True):
+    """Read a counts folder written by `count_cooccurrences` (arrays memory-mapped by default)."""
+    path = Path(path)
+    meta_path = path / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FormatError(path, "not a co-occurrence folder (no meta.json)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FormatError(meta_path, f"unreadable metadata ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != "wordvec-cooccurrence":
+        raise FormatError(meta_path, "not a wordvec-cooccurrence metadata file")
+    if meta.get("version", 0) > FORMAT_VERSION:
+        raise FormatError(meta_path, f"format version {meta['version']} is newer than this wordvec")
+    mode = "r" if mmap else None
+    arrays = {}
+    for name, dtype in (("rows", np.int32), ("cols", np.int32), ("vals", np.float64)):
+        try:
+            a = np.load(path / f"{name}.npy", mmap_mode=mode)
+        except (ValueError, OSError) as exc:
+            raise FormatError(path / f"{name}.npy", f"unreadable array ({exc})") from None
+        if a.dtype != dtype or a.shape != (meta.get("nnz"),):
+            want = f"{np.dtype(dtype)} ({meta.get('nnz')},)"
+            raise FormatError(path / f"{name}.npy", f"expected {want}, got {a.dtype} {a.shape}")
+        arrays[name] = a
+    words, counts = [], []
+    with open(path / "vocab.txt", encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            word, sep, count = line.rstrip("\n").rpartition("\t")
+            if not sep or not word or not count.isdigit():
+                raise FormatError(path / "vocab.txt", "expected 'word<TAB>count'", lineno)
+            words.append(word)
+            counts.append(int(count))
+    if len(words) != meta.get("n_words"):
+        raise FormatError(path / "vocab.txt",
+                          f"{len(words)} words, meta.json says {meta.get('n_words')}")
+    return Cooccurrence(arrays["rows"], arrays["cols"], arrays["vals"], words,
+                        np.asarray(counts, dtype=np.int64), meta)
+
+
+def count_cooccurrences(corpus, output=None, *, window=10, symmetric=True, min_count=5,
+                        max_vocab=None, vocabulary=None, memory="2G", fan_in=64, tmp_dir=None,
+                        progress=True):
+    """Count co-occurrences of `corpus` and write them to the folder `output`.
+
+    Parameters
+    ----------
+    corpus : path or iterable of token lists
+        Anything `wordvec.corpus.Corpus` accepts.
+    output : path, optional
+        The counts folder (see the module docstring); a temporary folder when None, in which
+        case the returned arrays are in memory.
+    vocabulary : wordvec.corpus.Vocabulary, optional
+        Built from the corpus with `min_count` / `max_vocab` when not given.
+    memory : int or str
+        Budget for the counting table and merge buffers ("2G"); the vocabulary and a chunk of
+        encoded text come on top.
+
+    Returns
+    -------
+    Cooccurrence
+    """
+    from ..corpus import Vocabulary, as_corpus, encode_corpus
+
+    _check_window(window)
+    budget = parse_memory(memory)
+    corpus = as_corpus(corpus)
+    if vocabulary is None:
+        vocabulary = Vocabulary.build(corpus, min_count=min_count, max_vocab=max_vocab,
+                                      progress=progress)
+    settings = {"min_count": min_count}
+    with tempfile.TemporaryDirectory(prefix="wordvec-cooccur-", dir=tmp_dir) as tmp:
+        with encode_corpus(corpus, vocabulary, progress=progress) as enc:
+            chunks = [(enc.ids, np.concatenate([[0], enc.ends]))] if enc.n_tokens else []
+            target = Path(tmp) / "counts" if output is None else output
+            count_ids(chunks, vocabulary.words, vocabulary.counts, target, window=window,
+                      symmetric=symmetric, memory=budget, fan_in=fan_in, tmp_dir=tmp,
+                      progress=progress, settings=settings)
+        return load_cooccurrence(target, mmap=output is not None)
+
+
+def _check_window(window):
+    if not isinstance(window, (int, np.integer)) or not 1 <= window <= MAX_WINDOW:
+        raise ValueError(f"window must be an integer in 1..{MAX_WINDOW}, got {window!r}")
+
+
+def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memory="2G",
+              fan_in=64, tmp_dir=None, progress=True, settings=None):
+    """Count co-occurrences from encoded text and write the counts folder `output`.
+
+    `chunks` yields `(ids, starts)`: int32 word ids (rows of `words`) and the int64 offsets
+    where sentences begin, ending with `len(ids)`. Returns the `meta` dict written.
+    """
+    from .._kernels import cooccur as kern
+
+    _check_window(window)
+    if fan_in < 2:
+        raise ValueError(f"fan_in must be >= 2, got {fan_in}")
+    budget = parse_memory(memory)
+    n_words = len(words)
+    scale = math.lcm(*range(1, window + 1))
+    weights = np.zeros(window + 1, dtype=np.int64)
+    weights[1:] = scale // np.arange(1, window + 1)
+
+    # The dense block takes at most 1/32 of the budget; the table grows by doubling (the old
+    # and the new table both fit in the budget while it is rehashed) and spills when it can't.
+    # Before a drain the table grows if needed to take the dense block's entries too.
+    k = int(min(n_words, DENSE_MAX, math.isqrt(budget // 256)))
+    room = (budget - 8 * k * k) // _REC.itemsize
+    if int(room * LOAD_FACTOR) // 2 < 4 * window + 64:
+        raise ValueError(f"memory {budget} bytes is too small for window {window}")
+    dense = np.zeros((k, k), dtype=np.int64)
+    keys = np.full(min(room // 2, 1 << 20), kern.EMPTY, dtype=np.int64)
+    vals = np.zeros(keys.shape[0], dtype=np.int64)
+
+    output = Path(output)
+    work = Path(tempfile.mkdtemp(prefix=".cooccur-", dir=tmp_dir if tmp_dir else output.parent))
+    shards, fill, total_tokens = [], 0, 0
+    bar = Progress("counting pairs", unit="words", enabled=progress)
+    try:
+        for ids, starts in chunks:
+            ids = np.asarray(ids, dtype=np.int32)
+            starts = np.ascontiguousarray(starts, dtype=np.int64)
+            pos = 0
+            while pos < ids.shape[0]:
+                limit = int(keys.shape[0] * LOAD_FACTOR)
+                last = pos
+                pos, fill = kern.count_pairs(ids, starts, pos, weights, symmetric, keys, vals,
+                                             dense, fill, limit)
+                bar.update(pos - last)
+                if pos == ids.shape[0]:
+                    break
+                grown = min(2 * keys.shape[0], room - keys.shape[0])
+                if grown > keys.shape[0]:
+                    keys, vals = _grow(keys, vals, grown)
+                else:
+                    keys, vals = _fit_dense(keys, vals, fill, dense, room)
+                    shards.append(_spill(keys, vals, dense, n_words, work / f"s{len(shards)}.bin"))
+                    fill = 0
+            total_tokens += ids.shape[0]
+        bar.close()
+        keys, vals = _fit_dense(keys, vals, fill, dense, room)
+        if shards and (fill or dense.any()):
+            shards.append(_spill(keys, vals, dense, n_words, work / f"s{len(shards)}.bin"))
+        meta = {"format": "wordvec-cooccurrence", "version": FORMAT_VERSION, "window": window,
+                "symmetric": bool(symmetric), **(settings or {}), "n_words": n_words,
+                "total_tokens": int(total_tokens), "shards": len(shards), "merge_passes": 0}
+        with atomic_dir(output) as tmp:
+            sink = _CountsWriter(tmp, scale)
+            if not shards:
+                n = kern.drain_table(keys, vals, dense, n_words)
+                del dense
+                step = max(1, budget // 64)
+                for a in range(0, n, step):
+                    sink.write(keys[a:min(a + step, n)], vals[a:min(a + step, n)])
+                del keys, vals
+            else:
+                del keys, vals, dense
+                block = max(1024, budget // (80 * fan_in))
+                while len(shards) > fan_in:
+                    merged = []
+                    for g in range(0, len(shards), fan_in):
+                        group = shards[g:g + fan_in]
+                        target = work / f"m{meta['merge_passes']}-{g // fan_in}.bin"
+                        with open(target, "wb") as f:
+                            _merge(group, _ShardSink(f), block)
+                        for s in group:
+                            s.unlink()
+                        merged.append(target)
+                    shards = merged
+                    meta["merge_passes"] += 1
+                _merge(shards, sink, block)
+                meta["merge_passes"] += 1
+            meta["nnz"] = sink.close()
+            with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
+                counts = np.asarray(counts).tolist()
+                f.writelines(f"{w}\t{c}\n" for w, c in zip(words, counts, strict=True))
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return meta
+
+
+def _grow(keys, vals, size):
+    """The table rehashed into `size` slots."""
+    from .._kernels.cooccur import EMPTY, rehash
+
+    new_keys = np.full(size, EMPTY, dtype=np.int64)
+    new_vals = np.zeros(size, dtype=np.int64)
+    rehash(keys, vals, new_keys, new_vals)
+    return new_keys, new_vals
+
+
+def _fit_dense(keys, vals, fill, dense, room):
+    """The table, grown if it lacks free slots for the dense block's nonzeros."""
+    needed = fill + np.count_nonzero(dense)
+    if needed <= keys.shape[0]:
+        return keys, vals
+    size = min(max(2 * keys.shape[0], needed), room - keys.shape[0])
+    if size < needed:  # not reached: the dense block is at most room / 16
+        raise MemoryError("co-occurrence table cannot take the dense block")
+    return _grow(keys, vals, size)
+
+
+def _spill(keys, vals, dense, n_rows, path):
+    """Write the table's entries as a sorted shard of (key, val) records and empty the table."""
+    from .._kernels.cooccur import drain_table
+
+    n = drain_table(keys, vals, dense, n_rows)
+    with open(path, "wb") as f:
+        sink = _ShardSink(f)
+        step = max(1024, keys.shape[0] // 16)
+        for a in range(0, n, step):
+            sink.write(keys[a:min(a + step, n)], vals[a:min(a + step, n)])
+    keys[:n] = -1
+    return path
+
+
+class _ShardSink:
+    """Appends (key, val) records to an open binary file."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def write(self, keys, vals):
+        rec = np.empty(keys.shape[0], dtype=_REC)
+        rec["key"] = keys
+        rec["val"] = vals
+        rec.tofile(self.f)
+
+
+class _CountsWriter:
+    """Streams the final rows.npy / cols.npy / vals.npy; headers get their length on close."""
+
+    def __init__(self, folder, scale):
+        self.scale = float(scale)
+        self.n = 0
+        self.files = {}
+        for name, dtype in (("rows", "<i4"), ("cols", "<i4"), ("vals", "<f8")):
+            f = open(Path(folder) / f"{name}.npy", "wb")
+            self.files[name] = (f, dtype, self._header(f, dtype, 0))
+
+    @staticmethod
+    def _header(f, dtype, n):
+        f.seek(0)
+        np.lib.format.write_array_header_1_0(
+            f, {"descr": dtype, "fortran_order": False, "shape": (n,)})
+        return f.tell()
+
+    def write(self, keys, vals):
+        keys = np.asarray(keys)
+        self.files["rows"][0].write((keys >> 32).astype("<i4").tobytes())
+        self.files["cols"][0].write((keys & 0xFFFFFFFF).astype("<i4").tobytes())
+        self.files["vals"][0].write((vals / self.scale).astype("<f8").tobytes())
+        self.n += keys.shape[0]
+
+    def close(self):
+        for f, dtype, length in self.files.values():
+            if self._header(f, dtype, self.n) != length:   # numpy pads headers for growth
+                raise AssertionError("npy header length changed")
+            f.close()
+        return self.n
+
+
+def _merge(paths, sink, block):
+    """K-way merge of sorted shard files into `sink`, summing equal keys.
+
+    Each round reads up to `block` records from every shard whose buffer ran empty, emits
+    every key up to the smallest last-buffered key of the shards not yet at their end (all
+    of those keys are in memory), and keeps the rest for the next round.
+    """
+    files = [open(p, "rb") for p in paths]
+    try:
+        bufs = [None] * len(files)
+        ended = [False] * len(files)
+        while True:
+            for s, f in enumerate(files):
+                if not ended[s] and (bufs[s] is None or bufs[s][0].shape[0] == 0):
+                    rec = np.fromfile(f, dtype=_REC, count=block)
+                    if rec.shape[0] < block:
+                        ended[s] = True
+                    bufs[s] = (np.ascontiguousarray(rec["key"]), np.ascontiguousarray(rec["val"]))
+            live = [b for b in bufs if b[0].shape[0]]
+            if not live:
+                return
+            open_ends = [b[0][-1] for s, b in enumerate(bufs) if not ended[s] and b[0].shape[0]]
+            cutoff = min(open_ends) if open_ends else np.iinfo(np.int64).max
+            parts_k, parts_v = [], []
+            for s, (k, v) in enumerate(bufs):
+                cut = np.searchsorted(k, cutoff, side="right")
+                if cut:
+                    parts_k.append(k[:cut])
+                    parts_v.append(v[:cut])
+                    bufs[s] = (k[cut:], v[cut:])
+            k = np.concatenate(parts_k)
+            v = np.concatenate(parts_v)
+            order = np.argsort(k, kind="stable")   # timsort: merges the sorted runs
+            k = k[order]
+            v = v[order]
+            del order
+            first = np.empty(k.shape[0], dtype=bool)
+            first[0] = True
+            np.not_equal(k[1:], k[:-1], out=first[1:])
+            starts = np.flatnonzero(first)
+            sink.write(k[starts], np.add.reduceat(v, starts))
+    finally:
+        for f in files:
+            f.close()
