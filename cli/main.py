@@ -14,7 +14,6 @@ import click
 # command name -> "module:function" inside wordvec_cli. One line per command.
 COMMANDS = {
     "cooccur": "cooccur:cooccur",
-    "cooccur": "cooccur:cooccur",
     "debias": "debias:debias",
     "bias": "debias:bias",
     "info": "vectors:info",
