@@ -16,6 +16,7 @@ COMMANDS = {
     "cooccur": "cooccur:cooccur",
     "debias": "debias:debias",
     "bias": "debias:bias",
+    "project": "project:project",
     "info": "vectors:info",
     "convert": "vectors:convert",
     "datasets": "datasets:datasets",

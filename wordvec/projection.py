@@ -1,0 +1,217 @@
+"""Maps of words: t-SNE or PCA to 2-D, a CSV of the coordinates and a labelled scatter plot.
+
+Both methods work on unit-length rows, so the map reflects cosine similarity. t-SNE is
+scikit-learn's (cosine metric, PCA initialisation); its perplexity is clamped to
+`(n_words - 1) / 3` so that a few words still give a map. The same `random_state` gives the
+same coordinates.
+
+Examples
+--------
+>>> from wordvec.pretrained import glove_6b_50d                                # doctest: +SKIP
+>>> from wordvec.projection import plot, project_2d, read_groups, save_csv
+>>> words, groups = read_groups("wordvec/data/projection_groups.txt")         # doctest: +SKIP
+>>> table = project_2d(glove_6b_50d(), words, groups=groups)                   # doctest: +SKIP
+>>> save_csv(table, "coords.csv"); plot(table, "map.png")                     # doctest: +SKIP
+"""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from ._atomic import atomic_file
+from .errors import FormatError
+
+METHODS = ("tsne", "pca")
+_REPEL_MAX = 1000  # label overlap removal is O(n^2) per step; beyond this, labels stay put
+
+
+def read_groups(path):
+    """Words from a file of `word` or `word<TAB>group` lines (`#` comments) -> (words, groups).
+
+    `groups` is None when no line names a group, else a list with "" for ungrouped words.
+    """
+    words, groups = [], []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            word, _, group = line.partition("\t")
+            if not word.strip() or word != word.strip():
+                raise FormatError(path, f"expected word or word<TAB>group, got {line!r}", lineno)
+            words.append(word)
+            groups.append(group.strip())
+    return words, (groups if any(groups) else None)
+
+
+def project_2d(vectors, words=None, top=None, method="tsne", perplexity=30.0, random_state=0,
+               groups=None):
+    """2-D coordinates of `words`, or of the first `top` words of the store.
+
+    Parameters
+    ----------
+    vectors : Vectors
+    words : list of str, optional
+        Every word must be known (`KeyError` naming all the unknown ones) and listed once.
+    top : int, optional
+        Use the store's first `top` words instead (frequency order for most stores).
+    method : {"tsne", "pca"}
+    perplexity : float
+        t-SNE only; clamped to `(n_words - 1) / 3` (at least 1).
+    random_state : int
+        Seeds t-SNE (PCA here is deterministic).
+    groups : list of str, optional
+        One group name per word, kept in the `group` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns `word`, `x`, `y`, `group` (empty strings without groups), one row per word.
+    """
+    import pandas as pd
+
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    if (words is None) == (top is None):
+        raise ValueError("give either words or top, not both or neither")
+    if top is not None:
+        if top < 2:
+            raise ValueError(f"top must be >= 2, got {top}")
+        words = vectors.keys[:top]
+    words = list(words)
+    if len(words) < 2:
+        raise ValueError(f"need at least 2 words for a map, got {len(words)}")
+    seen = set()
+    for w in words:
+        if w in seen:
+            raise ValueError(f"word {w!r} is listed twice")
+        seen.add(w)
+    missing = [w for w in words if w not in vectors]
+    if missing:
+        raise KeyError(f"{len(missing)} word(s) not in vocabulary: {', '.join(map(repr, missing))}")
+    if groups is not None and len(groups) != len(words):
+        raise ValueError(f"{len(groups)} groups for {len(words)} words")
+    if perplexity <= 0:
+        raise ValueError(f"perplexity must be > 0, got {perplexity}")
+
+    x = vectors[words].astype(np.float64)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    x /= np.where(norms > 0, norms, 1.0)
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        xy = PCA(n_components=2, svd_solver="full").fit_transform(x)
+    else:
+        from sklearn.manifold import TSNE
+
+        xy = TSNE(n_components=2, perplexity=clamp_perplexity(perplexity, len(words)),
+                  metric="cosine", init="pca", random_state=random_state).fit_transform(x)
+    return pd.DataFrame({"word": words, "x": xy[:, 0], "y": xy[:, 1],
+                         "group": list(groups) if groups is not None else [""] * len(words)})
+
+
+def clamp_perplexity(perplexity, n_words):
+    """t-SNE needs perplexity < n_words; keep it at most (n_words - 1) / 3, and at least 1."""
+    return float(max(1.0, min(perplexity, (n_words - 1) / 3)))
+
+
+def save_csv(table, path):
+    """Write `word,x,y,group` rows (with a header) to `path` atomically."""
+    with atomic_file(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["word", "x", "y", "group"])
+        for row in table[["word", "x", "y", "group"]].itertuples(index=False):
+            out.writerow([row.word, repr(float(row.x)), repr(float(row.y)), row.group])
+
+
+def plot(table, path, title=None):
+    """A labelled scatter plot of `project_2d`'s table, written atomically.
+
+    Points are coloured by group (with a legend) when the table has groups; labels are pushed
+    apart so that they overlap neither each other nor the points where they can (up to 1000
+    words). The image format follows the extension of `path` (`.png`, `.svg`, `.pdf`).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(table)
+    xy = table[["x", "y"]].to_numpy(dtype=np.float64)
+    side = float(np.clip(np.sqrt(n) * 1.1, 6.0, 24.0))
+    fig, ax = plt.subplots(figsize=(side * 1.25, side), dpi=120)
+    try:
+        group_names = list(dict.fromkeys(table["group"]))
+        grouped = group_names != [""]
+        cmap = plt.get_cmap("tab10" if len(group_names) <= 10 else "tab20")
+        colours = {}
+        for i, name in enumerate(group_names):
+            mask = (table["group"] == name).to_numpy()
+            colours[name] = cmap(i % cmap.N) if grouped else "tab:blue"
+            ax.scatter(xy[mask, 0], xy[mask, 1], s=18, color=colours[name],
+                       label=(name or "(none)") if grouped else None, zorder=3)
+        ax.margins(0.08)
+        label_box = {"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3}
+        texts = [ax.text(x, y, word, fontsize=8, ha="center", va="center", zorder=4,
+                         color=colours[g] if grouped else "black", bbox=label_box)
+                 for (x, y), word, g in zip(xy, table["word"], table["group"], strict=True)]
+        if n <= _REPEL_MAX:
+            _repel(fig, ax, texts, xy)
+        if grouped:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                      markerscale=1.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if title:
+            ax.set_title(title)
+        suffix = Path(path).suffix.lower().lstrip(".") or "png"
+        with atomic_file(path, "wb") as f:
+            fig.savefig(f, format=suffix, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
+def _repel(fig, ax, texts, xy, steps=300, pad=2.0):
+    """Move label centres (in pixels) until no two labels and no label and point overlap.
+
+    Each label starts just right of its point; every step pushes each overlapping pair apart
+    along the axis of least overlap, and a weak spring pulls labels back to their start.
+    Labels that end up far from their point get a thin leader line.
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    size = np.array([[b.width, b.height] for b in (t.get_window_extent(renderer) for t in texts)])
+    size += 2 * pad
+    points = ax.transData.transform(xy)
+    start = points + np.column_stack([size[:, 0] / 2 + 3, np.zeros(len(xy))])
+    pos = start.copy()
+    box = ax.get_window_extent(renderer)
+    dot = np.full((len(xy), 2), 7.0)  # a point is a small fixed box
+    centres = np.vstack([pos, points])
+    sizes = np.vstack([size, dot])
+    n = len(xy)
+    for _ in range(steps):
+        centres[:n] = pos
+        d = pos[:, None, :] - centres[None, :, :]                      # (n, n + n_points, 2)
+        overlap = (size[:, None, :] + sizes[None, :, :]) / 2 - np.abs(d)
+        hit = (overlap > 0).all(axis=2)
+        hit[np.arange(n), np.arange(n)] = False                          # a label and itself
+        if not hit.any():
+            break
+        along_x = overlap[:, :, 0] < overlap[:, :, 1]
+        sign = np.where(d >= 0, 1.0, -1.0)
+        sign[d == 0] = 1.0
+        push = np.zeros_like(d)
+        push[:, :, 0] = np.where(hit & along_x, overlap[:, :, 0] * sign[:, :, 0], 0.0)
+        push[:, :, 1] = np.where(hit & ~along_x, overlap[:, :, 1] * sign[:, :, 1], 0.0)
+        pos += 0.5 * push.sum(axis=1) + 0.02 * (start - pos)
+        pos[:, 0] = np.clip(pos[:, 0], box.x0 + size[:, 0] / 2, box.x1 - size[:, 0] / 2)
+        pos[:, 1] = np.clip(pos[:, 1], box.y0 + size[:, 1] / 2, box.y1 - size[:, 1] / 2)
+    to_data = ax.transData.inverted()
+    for text, p in zip(texts, to_data.transform(pos), strict=True):
+        text.set_position(p)
+    far = np.linalg.norm(pos - points, axis=1) > size[:, 0] / 2 + 12
+    for i in np.flatnonzero(far):
+        tip = to_data.transform(pos[i])
+        ax.plot([xy[i, 0], tip[0]], [xy[i, 1], tip[1]], lw=0.5, color="0.6", zorder=2)
