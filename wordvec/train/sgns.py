@@ -24,6 +24,7 @@ Examples
 import json
 import os
 import secrets
+import signal
 import threading
 import time
 from pathlib import Path
@@ -320,6 +321,22 @@ class _Run:
                         self.max_len)
 
     def train(self, state):
+        """Run the remaining epochs; on Ctrl-C finish the running jobs, checkpoint, re-raise.
+
+        While training, SIGINT only sets a flag (when called from the main thread), so the
+        interruption always falls between jobs and the saved state is consistent.
+        """
+        stop = threading.Event()
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+        try:
+            self._train(state, stop)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    def _train(self, state, stop):
         m = self.model
         self.loss_history = list(state["loss_history"])
         self.pairs_history = list(state["pairs_history"])
@@ -335,31 +352,35 @@ class _Run:
                     job_loss[:first_job] = state["job_loss"][:first_job]
                     job_pairs[:first_job] = state["job_pairs"][:first_job]
                 bar.set_desc(f"epoch {epoch + 1}/{m.epochs}")
-                done_jobs = self._epoch(epoch, first_job, job_loss, job_pairs, bar)
-                if done_jobs < self.n_jobs:  # interrupted
+                done_jobs = self._epoch(epoch, first_job, job_loss, job_pairs, bar, stop)
+                if done_jobs == self.n_jobs:
+                    self.loss_history.append(float(job_loss.sum()))
+                    self.pairs_history.append(int(job_pairs.sum()))
+                    epoch, first_job = epoch + 1, 0
+                    job_loss[:], job_pairs[:] = 0, 0
+                    if m.checkpoint_every and epoch % m.checkpoint_every == 0 and not stop.is_set():
+                        self._save(epoch, 0, job_loss, job_pairs)
+                if stop.is_set():
                     if m.checkpoint is not None:
-                        self._save(epoch, done_jobs, job_loss, job_pairs)
+                        self._save(epoch, done_jobs % self.n_jobs if self.n_jobs else 0,
+                                   job_loss, job_pairs)
                     raise KeyboardInterrupt
-                self.loss_history.append(float(job_loss.sum()))
-                self.pairs_history.append(int(job_pairs.sum()))
-                epoch, first_job = epoch + 1, 0
-                if m.checkpoint_every and epoch % m.checkpoint_every == 0:
-                    self._save(epoch, 0, np.zeros(self.n_jobs), np.zeros(self.n_jobs, np.int64))
 
     def _save(self, epoch, next_job, job_loss, job_pairs):
         self.model._write_checkpoint(self.vocab, self.seed, self.syn0, self.syn1, epoch,
                                      next_job, self.raw_total, self.loss_history,
                                      self.pairs_history, job_loss, job_pairs)
 
-    def _epoch(self, epoch, first_job, job_loss, job_pairs, bar):
+    def _epoch(self, epoch, first_job, job_loss, job_pairs, bar, stop):
         """Run jobs `first_job:` of `epoch` on the worker threads; returns how many are done.
 
-        The main thread only waits and draws progress; on Ctrl-C it stops handing out jobs,
-        lets the running ones finish (so jobs `:returned` are all complete) and returns.
+        The main thread only waits and draws progress. Once `stop` is set no new job starts;
+        the running ones finish, so jobs `:returned` are all complete.
         """
         lock = threading.Lock()
         cursor = [first_job]
-        stop = threading.Event()
+        active = [self.threads]
+        finished = threading.Event()
         errors = []
 
         def worker():
@@ -376,22 +397,20 @@ class _Run:
             except BaseException as exc:  # surfaced in the main thread
                 errors.append(exc)
                 stop.set()
+            finally:
+                with lock:
+                    active[0] -= 1
+                    if active[0] == 0:
+                        finished.set()
 
         workers = [threading.Thread(target=worker, daemon=True) for _ in range(self.threads)]
         for w in workers:
             w.start()
-        try:
-            for w in workers:
-                while w.is_alive():
-                    w.join(0.25)
-                    pairs = int(job_pairs.sum())
-                    bar.update(0, loss=float(job_loss.sum()) / max(pairs, 1))
-        except KeyboardInterrupt:
-            stop.set()
-            for w in workers:
-                w.join()
-            if not errors:
-                return cursor[0]
+        while not finished.wait(0.25):
+            bar.update(0, loss=float(job_loss.sum()) / max(int(job_pairs.sum()), 1))
+        for w in workers:
+            w.join()
         if errors:
             raise errors[0]
-        return self.n_jobs
+        bar.update(0, loss=float(job_loss.sum()) / max(int(job_pairs.sum()), 1))
+        return cursor[0]

@@ -1,0 +1,83 @@
+"""`wordvec train`: outputs, formats, stdin, checkpoints and one-line errors."""
+
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from wordvec_cli.main import main
+
+import wordvec
+
+FAST = ["--dim", "16", "--epochs", "2", "--min-count", "2", "--seed", "1", "--threads", "1",
+        "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def lee(gensim_data):
+    return gensim_data("lee_background.cor")
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def test_train_writes_a_native_store_with_counts(lee, tmp_path):
+    out = tmp_path / "lee"
+    result = run("train", lee, "-o", out, *FAST)
+    assert result.exit_code == 0, result.output
+    v = wordvec.load(out)
+    assert v.dim == 16 and len(v) == 4844 and v.keys[:3] == ["the", "to", "of"]
+    assert v.counts is not None and v.counts[0] == 3523
+    # the same seed with one thread gives the same vectors as the library
+    model = wordvec.SGNS(dim=16, epochs=2, min_count=2, random_state=1, threads=1,
+                         progress=False).fit(lee)
+    assert np.array_equal(np.asarray(v.vectors), model.vectors_.vectors)
+
+
+def test_format_option_and_stdin(lee, tmp_path):
+    out = tmp_path / "lee.vec"
+    text = lee.read_text(encoding="utf-8")
+    result = run("train", "-", "-o", out, "--format", "word2vec", *FAST, input=text)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").split("\n", 1)[0] == "4844 16"
+
+
+def test_checkpoint_and_resume(lee, tmp_path):
+    ckpt, out1, out2 = tmp_path / "ckpt", tmp_path / "a", tmp_path / "b"
+    opts = [*FAST, "--epochs", "3"]
+    assert run("train", lee, "-o", out1, *opts, "--checkpoint", ckpt,
+               "--checkpoint-every", "2").exit_code == 0
+    assert (ckpt / "state.json").exists()
+    result = run("train", lee, "-o", out2, *opts, "--resume", ckpt)
+    assert result.exit_code == 0, result.output
+    assert np.array_equal(np.asarray(wordvec.load(out1).vectors),
+                          np.asarray(wordvec.load(out2).vectors))
+
+
+@pytest.mark.parametrize("setup, args, message", [
+    (None, ["--window", "0"], "window must be an integer >= 1, got 0"),
+    (None, ["--dim", "-5"], "dim must be an integer >= 1, got -5"),
+    (None, ["--min-count", "100000"], "no word occurs min_count=100000 times"),
+    (None, ["--format", "pickle"], "unknown format 'pickle'"),
+    ("", [], "corpus is empty"),
+    (b"ok line\nbad \xff\n", [], "line 2: not UTF-8"),
+    ("missing", [], "No such file or directory"),
+])
+def test_errors_are_one_line_and_leave_no_output(lee, tmp_path, setup, args, message):
+    corpus = lee
+    if setup == "missing":
+        corpus = tmp_path / "missing.txt"
+    elif setup is not None:
+        corpus = tmp_path / "corpus.txt"
+        corpus.write_bytes(setup.encode() if isinstance(setup, str) else setup)
+    out = tmp_path / "out"
+    result = run("train", corpus, "-o", out, "--quiet", *args)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and message in result.output
+    assert result.output.startswith("wordvec: error: ")
+    assert not out.exists()
+
+
+def test_help_has_an_example():
+    result = run("train", "--help")
+    assert result.exit_code == 0 and "wordvec train data/small.txt -o" in result.output
