@@ -99,6 +99,9 @@ def test_detection_edge_cases(tmp_path):
     assert detect_format(write(tmp_path, "0 300\n")) == "word2vec"
     assert load(write(tmp_path, "0 3\n")).vectors.shape == (0, 3)
     assert detect_format(write(tmp_path, "12 0.5 1\n")) == "glove"
+    assert detect_format(write(tmp_path, "2 3\na 1 2\n")) == "word2vec"    # so the error is
+    with pytest.raises(FormatError, match="line 2: expected 3 values"):    # about the text
+        load(tmp_path / "v.txt")
     crlf = load(write(tmp_path, "a 1 2\r\nb 3 4\r\n\r\n"))
     assert crlf.keys == ["a", "b"]
     np.testing.assert_array_equal(crlf.vectors, [[1, 2], [3, 4]])

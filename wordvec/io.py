@@ -15,7 +15,8 @@ glove
     Text like word2vec, without the header line (Stanford GloVe files).
 
 Detection: a folder is native; a file whose first line is two integers is word2vec (text if
-the next line is a word and `dim` numbers, binary otherwise); any other file is GloVe text.
+the next line is a word and `dim` numbers or the first 64 KiB hold no control bytes, binary
+otherwise); any other file is GloVe text.
 Pass `format=` to override (a GloVe file whose first line happens to be `3 5` needs it).
 
 Precision of the text formats: each row is written with 6 significant digits (`%.6g`) when
@@ -43,6 +44,7 @@ Examples
 """
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +60,7 @@ _BLOCK_BYTES = 1 << 22   # text read in blocks of about this many bytes of whole
 _BLOCK_ROWS = 8192       # rows formatted per write
 _SNIFF_BYTES = 1 << 16
 _FIELD_SEPARATORS = (" ", "\t", "\n", "\r")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _check_format(format):
@@ -399,8 +402,9 @@ def _write_binary(vectors, path):
 # ---------------------------------------------------------------------------- dispatch
 def detect_format(path):
     """Guess the format of `path` from its contents: a folder is native; a file starting with
-    a line of two integers is word2vec (text when the next line is a word and numbers, else
-    binary); anything else is GloVe text. `FormatError` for an empty file."""
+    a line of two integers is word2vec (text when the next line is a word and `dim` numbers or
+    the start of the file has no control bytes, else binary); anything else is GloVe text.
+    `FormatError` for an empty file."""
     path = Path(path)
     if path.is_dir():
         return "native"
@@ -416,8 +420,9 @@ def detect_format(path):
     record, newline, _ = rest.partition(b"\n")
     values = record.rstrip().partition(b" ")[2].split()
     complete = bool(newline) or len(head) < _SNIFF_BYTES
-    if not rest.strip() or (values and all(_is_number(v) for v in values[:dim + 1])
-                            and (len(values) == dim or not complete and len(values) < dim)):
+    numeric = values and all(_is_number(v) for v in values[:dim + 1]) and (
+        len(values) == dim or not complete and len(values) < dim)
+    if numeric or not _CONTROL_BYTES.search(rest):    # float32 bytes are rarely all printable
         return "word2vec"
     return "word2vec-binary"
 
