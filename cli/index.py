@@ -9,15 +9,15 @@ from .common import load_vectors, vectors_option
 
 @click.command()
 @vectors_option
-@click.option("--trees", "n_trees", type=int, multiple=True, metavar="N",
+@click.option("--trees", "n_trees", type=click.IntRange(min=1), multiple=True, metavar="N",
               help="Trees in the forest (default 50). With --report, repeat it to compare "
                    "forests built in memory.")
 @click.option("--seed", type=int, default=None, help="Random seed of the build.")
 @click.option("--report", is_flag=True,
               help="Measure recall@10 against exact search and queries/s instead of building.")
-@click.option("--sample", type=int, default=1000, show_default=True,
+@click.option("--sample", type=click.IntRange(min=1), default=1000, show_default=True,
               help="With --report: number of query words.")
-@click.option("--restrict", type=int, default=30000, show_default=True,
+@click.option("--restrict", type=click.IntRange(min=0), default=30000, show_default=True,
               help="With --report: draw the query words among this many first (most frequent) "
                    "words; 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -39,8 +39,6 @@ def index(vectors_path, n_trees, seed, report, sample, restrict, as_json, quiet)
 
     from wordvec.ann import AnnIndex, recall_table, sample_words
 
-    if sample < 1:
-        raise click.BadParameter(f"must be >= 1, got {sample}", param_hint="--sample")
     if len(n_trees) > 1 and not report:
         raise click.BadParameter("give one value when building", param_hint="--trees")
     vectors = load_vectors(vectors_path)
