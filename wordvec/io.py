@@ -25,7 +25,7 @@ that reproduces every float32 of the row exactly (e.g. the Stanford GloVe values
 
 Encoding: words are UTF-8. `encoding_errors` says what to do with other bytes in a word:
 ``"strict"`` (the default) raises `FormatError` naming the line; ``"replace"`` puts U+FFFD in
-place of each bad byte; ``"latin-1"`` decodes a word that is not UTF-8 as Latin-1 instead (a
+place of the bad bytes; ``"latin-1"`` decodes a word that is not UTF-8 as Latin-1 instead (a
 word the C tool cut in the middle of a UTF-8 character comes back as mojibake, but loads).
 A replacement that makes two words equal is a duplicate word, hence a `FormatError`.
 
