@@ -1,0 +1,298 @@
+"""GloVe: word vectors from weighted least squares on log co-occurrence counts.
+
+Minimises sum over nonzero X_ij of f(X_ij) (W_i . C_j + bw_i + bc_j - log X_ij)^2 with
+f(x) = min(1, (x / x_max) ** alpha), by AdaGrad as the GloVe C tool does it (see
+`wordvec._kernels.glove` for the exact update, gradient clipping included): accumulators
+start at 1, vectors and biases start uniform in [-0.5, 0.5] / dim, and every epoch visits
+the nonzeros in a fresh random order, in blocks run Hogwild on `threads` cores.
+
+Reproducibility: the initial values and each epoch's order come from `random_state` alone.
+With `threads=1` the blocks run in order and the result is bit-for-bit reproducible; with
+more threads, concurrent lock-free updates make the last bits vary from run to run.
+
+Examples
+--------
+>>> from wordvec import GloVe                                                  # doctest: +SKIP
+>>> model = GloVe(dim=100, epochs=25, x_max=10, random_state=0).fit("corpus.txt")  # doctest: +SKIP
+>>> model.vectors_.most_similar("king", topn=3)                                # doctest: +SKIP
+>>> GloVe(epochs=5).fit(cooccurrence="counts")      # counts from `wordvec cooccur` # doctest: +SKIP
+"""
+
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .._atomic import atomic_dir
+from ..errors import FormatError
+from ..store import Vectors
+from ._progress import Progress
+from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
+
+CHECKPOINT_VERSION = 1
+OUTPUTS = ("sum", "word", "context", "concat")
+GRAD_CLIP = 100.0          # glove.c's default -grad-clip
+SLICE = 1 << 20            # nonzeros per kernel call (progress and Ctrl-C granularity)
+_SCHEDULE = ("dim", "x_max", "alpha", "learning_rate")
+_STATE = ("W", "C", "bw", "bc", "gW", "gC", "gbw", "gbc")
+
+
+def weighting(x, x_max=100.0, alpha=0.75):
+    """f(x) = min(1, (x / x_max) ** alpha), elementwise, float64."""
+    return np.minimum(1.0, (np.asarray(x, dtype=np.float64) / x_max) ** alpha)
+
+
+class GloVe:
+    """GloVe trainer; `fit(corpus)` or `fit(cooccurrence=...)` learns `vectors_`.
+
+    Parameters
+    ----------
+    dim : int
+        Vector dimensions.
+    epochs : int
+        Passes over the nonzero co-occurrences.
+    x_max, alpha : float
+        The weighting f(x) = min(1, (x / x_max) ** alpha). On corpora of ~10M words x_max=10
+        gives better vectors than the paper's 100.
+    learning_rate : float
+        AdaGrad's initial learning rate (eta).
+    window, symmetric, min_count, max_vocab, memory :
+        Counting settings, used when `fit` is given a corpus (see `count_cooccurrences`).
+    output : {"sum", "word", "context", "concat"}
+        `vectors_` holds W + C (default, as glove.c), W, C, or [W, C] side by side.
+    threads : int, optional
+        Worker threads; all cores by default.
+    random_state : int, optional
+        Seed; with `threads=1` the result is bit-for-bit reproducible.
+    progress : bool
+        Progress line on stderr (only when it is a terminal).
+    checkpoint : path, optional
+        Folder for the training state, written every `checkpoint_every` epochs (default 1);
+        `fit(..., resume=folder)` continues from it (after Ctrl-C, for instance).
+    checkpoint_every : int, optional
+        Epochs between checkpoints.
+
+    Attributes
+    ----------
+    vectors_ : Vectors
+        The output vectors with the words' counts.
+    word_vectors_, context_vectors_ : ndarray of float32, shape (n_words, dim)
+    word_bias_, context_bias_ : ndarray of float32, shape (n_words,)
+    loss_history_ : ndarray of float64, shape (epochs,)
+        Per epoch, the mean over nonzeros of 0.5 f(X) (...)^2 accumulated during the epoch
+        (the "cost" glove.c prints).
+    cooccurrence_meta_ : dict
+        The counting settings of the matrix trained on.
+    timings_ : dict
+        Seconds spent "counting" and "training" (compilation included).
+    """
+
+    def __init__(self, dim=100, epochs=25, x_max=100.0, alpha=0.75, learning_rate=0.05,
+                 window=10, symmetric=True, min_count=5, max_vocab=None, memory="2G",
+                 output="sum", threads=None, random_state=None, progress=True,
+                 checkpoint=None, checkpoint_every=None):
+        self.dim = dim
+        self.epochs = epochs
+        self.x_max = x_max
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.window = window
+        self.symmetric = symmetric
+        self.min_count = min_count
+        self.max_vocab = max_vocab
+        self.memory = memory
+        self.output = output
+        self.threads = threads
+        self.random_state = random_state
+        self.progress = progress
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every
+
+    # ------------------------------------------------------------------ validation
+    def _validate(self):
+        def at_least(name, low):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+
+        for name in ("dim", "epochs", "min_count"):
+            at_least(name, 1)
+        for name in ("max_vocab", "threads", "checkpoint_every"):
+            if getattr(self, name) is not None:
+                at_least(name, 1)
+        for name in ("x_max", "alpha", "learning_rate"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value!r}")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {self.output!r}")
+        if self.checkpoint_every is not None and self.checkpoint is None:
+            raise ValueError("checkpoint_every needs a checkpoint folder")
+
+    def _seed(self):
+        rs = self.random_state
+        if rs is None:
+            return secrets.randbits(63)
+        if isinstance(rs, (int, np.integer)) and not isinstance(rs, bool):
+            return int(rs)
+        if isinstance(rs, np.random.Generator):
+            return int(rs.integers(2**63))
+        raise ValueError(f"random_state must be None, an int or a numpy Generator, got {rs!r}")
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, corpus=None, *, cooccurrence=None, resume=None):
+        """Count co-occurrences of `corpus` (or take `cooccurrence`) and train.
+
+        Parameters
+        ----------
+        corpus : path, Corpus or iterable of token lists, optional
+        cooccurrence : path or Cooccurrence, optional
+            A counts folder written by `wordvec cooccur` / `count_cooccurrences`, used
+            instead of counting (the counting parameters of this model are then ignored).
+        resume : path, optional
+            A checkpoint folder of a run with the same parameters on the same counts.
+
+        Returns
+        -------
+        self
+        """
+        self._validate()
+        if (corpus is None) == (cooccurrence is None):
+            raise ValueError("give either a corpus or cooccurrence=, not both or neither")
+        start = time.perf_counter()
+        if cooccurrence is None:
+            X = count_cooccurrences(corpus, None, window=self.window, symmetric=self.symmetric,
+                                    min_count=self.min_count, max_vocab=self.max_vocab,
+                                    memory=self.memory, progress=self.progress)
+        elif isinstance(cooccurrence, Cooccurrence):
+            X = cooccurrence
+        else:
+            X = load_cooccurrence(cooccurrence)
+        if X.nnz == 0:
+            raise ValueError("the co-occurrence matrix is empty (a corpus of one-word sentences?)")
+        counted = time.perf_counter()
+        if resume is not None:
+            state = self._read_checkpoint(resume, X)
+            seed, epoch, losses = state["seed"], state["epoch"], state["loss_history"]
+            params = state["params"]
+        else:
+            seed, epoch, losses = self._seed(), 0, []
+            params = _initial_params(len(X.words), self.dim, seed)
+        pairs, targets = _nonzeros(X, self.x_max, self.alpha)
+        for e in range(epoch):   # replay the past epochs' orders
+            _shuffle(pairs, targets, seed, e)
+        losses = self._train(params, pairs, targets, seed, epoch, losses, X)
+        self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
+        self.cooccurrence_meta_ = dict(X.meta)
+        W, C = params["W"], params["C"]
+        out = {"sum": lambda: W + C, "word": lambda: W, "context": lambda: C,
+               "concat": lambda: np.hstack([W, C])}[self.output]()
+        self.vectors_ = Vectors(X.words, out, X.counts)
+        self.word_vectors_, self.context_vectors_ = W, C
+        self.word_bias_, self.context_bias_ = params["bw"], params["bc"]
+        self.loss_history_ = np.asarray(losses, dtype=np.float64)
+        return self
+
+    def _train(self, p, pairs, targets, seed, epoch, losses, X):
+        import numba
+
+        from .._kernels.glove import epoch_parallel, epoch_serial
+
+        threads = self.threads or len(os.sched_getaffinity(0))
+        threads = min(threads, numba.config.NUMBA_NUM_THREADS)
+        kernel = epoch_serial if threads == 1 else epoch_parallel
+        if threads > 1:
+            numba.set_num_threads(threads)
+        n = pairs.shape[0]
+        every = self.checkpoint_every or 1
+        losses = list(losses)
+        while epoch < self.epochs:
+            with Progress(f"epoch {epoch + 1}/{self.epochs}", unit="nonzeros", total=n,
+                          enabled=self.progress) as bar:
+                _shuffle(pairs, targets, seed, epoch)
+                total = 0.0
+                for lo in range(0, n, SLICE):
+                    hi = min(n, lo + SLICE)
+                    total += kernel(p["W"], p["C"], p["bw"], p["bc"], p["gW"], p["gC"],
+                                    p["gbw"], p["gbc"], pairs, targets, lo, hi,
+                                    self.learning_rate, GRAD_CLIP, 4 * threads)
+                    bar.update(hi - lo, cost=total / hi)
+            losses.append(total / n)
+            epoch += 1
+            if self.checkpoint is not None and epoch % every == 0:
+                self._write_checkpoint(p, seed, epoch, losses, X)
+        return losses
+
+    # ------------------------------------------------------------------ checkpoints
+    def _write_checkpoint(self, params, seed, epoch, losses, X):
+        state = {"format": "wordvec-glove-checkpoint", "version": CHECKPOINT_VERSION,
+                 "params": {name: getattr(self, name) for name in _SCHEDULE}, "seed": seed,
+                 "epoch": epoch, "loss_history": list(losses), "nnz": int(X.nnz),
+                 "n_words": len(X.words)}
+        with atomic_dir(self.checkpoint) as tmp:
+            for name in _STATE:
+                np.save(tmp / f"{name}.npy", params[name])
+            (tmp / "state.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+
+    def _read_checkpoint(self, path, X):
+        path = Path(path)
+        try:
+            state = json.loads((path / "state.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FormatError(path, "not a training checkpoint (no state.json)") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise FormatError(path / "state.json", f"unreadable ({exc})") from None
+        if state.get("format") != "wordvec-glove-checkpoint":
+            raise FormatError(path / "state.json", "not a GloVe checkpoint")
+        if state.get("version", 0) > CHECKPOINT_VERSION:
+            raise FormatError(path / "state.json", "checkpoint is newer than this wordvec")
+        for name, value in state["params"].items():
+            if getattr(self, name) != value:
+                raise ValueError(f"{path}: checkpoint has {name}={value!r}, "
+                                 f"this model {name}={getattr(self, name)!r}")
+        if (state["nnz"], state["n_words"]) != (X.nnz, len(X.words)):
+            raise ValueError(f"{path}: checkpoint was trained on {state['nnz']} nonzeros over "
+                             f"{state['n_words']} words, these counts have {X.nnz} over "
+                             f"{len(X.words)}")
+        state["params"] = {name: np.load(path / f"{name}.npy") for name in _STATE}
+        return state
+
+
+def _initial_params(n_words, dim, seed):
+    """glove.c's start: vectors and biases uniform in [-0.5, 0.5] / dim, accumulators 1."""
+    rng = np.random.default_rng(seed)
+
+    def uniform(shape):
+        a = rng.random(shape, dtype=np.float32)
+        a -= np.float32(0.5)
+        a /= np.float32(dim)
+        return a
+
+    params = {"W": uniform((n_words, dim)), "C": uniform((n_words, dim)),
+              "bw": uniform(n_words), "bc": uniform(n_words)}
+    for name in ("W", "C", "bw", "bc"):
+        params["g" + name] = np.ones_like(params[name])
+    return params
+
+
+def _nonzeros(X, x_max, alpha):
+    """`pairs` int32 `(nnz, 2)` = (i, j) and `targets` float32 `(nnz, 2)` = (log X, f(X))."""
+    pairs = np.empty((X.nnz, 2), dtype=np.int32)
+    targets = np.empty((X.nnz, 2), dtype=np.float32)
+    for lo in range(0, X.nnz, SLICE):
+        hi = min(X.nnz, lo + SLICE)
+        vals = np.asarray(X.vals[lo:hi], dtype=np.float64)
+        pairs[lo:hi, 0] = X.rows[lo:hi]
+        pairs[lo:hi, 1] = X.cols[lo:hi]
+        targets[lo:hi, 0] = np.log(vals)
+        targets[lo:hi, 1] = weighting(vals, x_max, alpha)
+    return pairs, targets
+
+
+def _shuffle(pairs, targets, seed, epoch):
+    from .._kernels.glove import shuffle
+
+    shuffle(pairs, targets, int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0]))
