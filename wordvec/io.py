@@ -14,6 +14,8 @@ word2vec-binary
 glove
     Text like word2vec, without the header line (Stanford GloVe files).
 
+Only the native format keeps word counts; the others drop them.
+
 Detection: a folder is native; a file whose first line is two integers is word2vec (text if
 the next line is a word and `dim` numbers or the first 64 KiB hold no control bytes, binary
 otherwise); any other file is GloVe text.
