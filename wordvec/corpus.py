@@ -24,7 +24,8 @@ API
     `.ids` int32 `(n_tokens,)` and `.ends` int64 `(n_sentences,)` (sentence `i` is
     `ids[ends[i-1]:ends[i]]`), both memory-mapped, plus `.raw_ends` int64: how many corpus
     tokens (in-vocabulary or not) come before the end of each sentence, which schedules the
-    learning rate by words processed. `.close()` (or `with`) deletes the temporary folder.
+    learning rate by words processed; `.read(name, start, stop)` reads a slice without
+    mapping. `.close()` (or `with`) deletes the temporary folder.
 
 Examples
 --------
@@ -55,7 +56,7 @@ import numpy as np
 
 from .errors import FormatError
 
-BLOCK_CHARS = 1 << 22  # characters of whole lines read at once
+BLOCK_CHARS = 1 << 20  # characters of whole lines read at once
 
 
 @contextlib.contextmanager
@@ -266,32 +267,55 @@ class Vocabulary:
 
 
 class EncodedCorpus:
-    """A corpus as int32 word ids and int64 sentence ends, memory-mapped from `directory`."""
+    """A corpus as int32 word ids and int64 sentence ends, in files under `directory`.
 
-    def __init__(self, directory, n_tokens, n_sentences, owned):
+    `ids`, `ends` and `raw_ends` memory-map the whole arrays; `read(name, start, stop)`
+    reads a slice into ordinary memory instead (what the trainers do, job by job, so that a
+    large corpus never becomes resident in the process).
+    """
+
+    _DTYPES = {"ids": np.int32, "ends": np.int64, "raw_ends": np.int64}
+
+    def __init__(self, directory, n_tokens, n_sentences, raw_total, longest, owned):
         self.directory = Path(directory)
+        self.n_tokens, self.n_sentences = n_tokens, n_sentences
+        self.raw_total = raw_total  # corpus tokens (kept or not) covered by the sentences
+        self.longest = longest  # tokens in the longest encoded sentence
         self._owned = owned
-        self.ids = self._map("ids.int32", np.int32, n_tokens)
-        self.ends = self._map("ends.int64", np.int64, n_sentences)
-        self.raw_ends = self._map("raw_ends.int64", np.int64, n_sentences)
+        self._fds = {}
+        self._maps = {}
 
-    def _map(self, name, dtype, n):
-        if n == 0:
-            return np.zeros(0, dtype=dtype)
-        return np.memmap(self.directory / name, dtype=dtype, mode="r", shape=(n,))
+    def _file(self, name):
+        return self.directory / f"{name}.{np.dtype(self._DTYPES[name]).name}"
 
-    @property
-    def n_tokens(self):
-        return len(self.ids)
+    def _map(self, name):
+        if name not in self._maps:
+            n = self.n_tokens if name == "ids" else self.n_sentences
+            dtype = self._DTYPES[name]
+            self._maps[name] = (np.zeros(0, dtype=dtype) if n == 0 else
+                                np.memmap(self._file(name), dtype=dtype, mode="r", shape=(n,)))
+        return self._maps[name]
 
-    @property
-    def raw_total(self):
-        """Corpus tokens (kept or not) covered by the encoded sentences."""
-        return int(self.raw_ends[-1]) if len(self.raw_ends) else 0
+    ids = property(lambda self: self._map("ids"), doc="int32 `(n_tokens,)` word ids (mapped)")
+    ends = property(lambda self: self._map("ends"), doc="int64 `(n_sentences,)` ends (mapped)")
+    raw_ends = property(lambda self: self._map("raw_ends"),
+                        doc="int64 `(n_sentences,)` corpus words up to each sentence end")
+
+    def read(self, name, start, stop):
+        """`name[start:stop]` ("ids", "ends" or "raw_ends") read into a new array; thread-safe."""
+        fd = self._fds.get(name)
+        if fd is None:
+            fd = self._fds.setdefault(name, os.open(self._file(name), os.O_RDONLY))
+        dtype = np.dtype(self._DTYPES[name])
+        data = os.pread(fd, (stop - start) * dtype.itemsize, start * dtype.itemsize)
+        return np.frombuffer(data, dtype=dtype).copy()
 
     def close(self):
-        """Drop the maps and delete the temporary folder (if this object made it)."""
-        self.ids = self.ends = self.raw_ends = None
+        """Drop the maps and files, and delete the folder if this object made it."""
+        self._maps.clear()
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
         if self._owned:
             shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -333,8 +357,7 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
     directory = Path(tempfile.mkdtemp(prefix="wordvec-encoded-") if owned else directory)
     get = vocab.word_to_id.get
     max_len = corpus.max_sentence_length
-    n_tokens = n_raw = 0
-    n_sentences = 0
+    n_tokens = n_raw = n_sentences = longest = 0
     try:
         with open(directory / "ids.int32", "wb") as f_ids, \
                 open(directory / "ends.int64", "wb") as f_ends, \
@@ -347,7 +370,9 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
                 blocks = _batched(corpus, 10000)
             for token_lists in blocks:
                 ids, ends, raw_ends = _encode_block(token_lists, get, max_len)
-                nonempty = np.diff(ends, prepend=0) > 0
+                lengths = np.diff(ends, prepend=0)
+                nonempty = lengths > 0
+                longest = max(longest, int(lengths.max(initial=0)))
                 f_ids.write(ids.tobytes())
                 f_ends.write((ends[nonempty] + n_tokens).tobytes())
                 f_raw.write((raw_ends[nonempty] + n_raw).tobytes())
@@ -360,7 +385,8 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
             with open(directory / "raw_ends.int64", "r+b") as f_raw:
                 f_raw.seek(-8, os.SEEK_END)
                 f_raw.write(np.int64(n_raw).tobytes())
-        return EncodedCorpus(directory, n_tokens, n_sentences, owned)
+        return EncodedCorpus(directory, n_tokens, n_sentences, n_raw if n_sentences else 0,
+                             longest, owned)
     except BaseException:
         if owned:
             shutil.rmtree(directory, ignore_errors=True)

@@ -53,16 +53,20 @@ def alias_table(weights):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def sgns_job(syn0, syn1, ids, ends, raw_ends, s_begin, s_end, keep, neg_cut, neg_alias, sig,
-             window, negative, alpha, min_alpha, raw_offset, raw_span, seed, max_len):
-    """Train sentences `s_begin:s_end`; returns `(loss, pairs)`.
+def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, window, negative,
+             alpha, min_alpha, raw_offset, raw_span, seed, max_len):
+    """Train one job's sentences; returns `(loss, pairs)`.
 
     Parameters
     ----------
     syn0, syn1 : float32 (n_words, dim)
         Input (word) and output (context) vectors, updated in place.
-    ids : int32 (n_tokens,); ends, raw_ends : int64 (n_sentences,)
-        The encoded corpus (see `wordvec.corpus.encode_corpus`).
+    ids : int32 (n_tokens,)
+        The job's word ids.
+    ends : int64 (n_sentences,)
+        End of each sentence in `ids`.
+    raw_starts : int64 (n_sentences,)
+        Corpus words (of this epoch) before each sentence: the learning-rate schedule.
     keep : float32 (n_words,)
         Subsampling keep probability of each word (>= 1 means always kept).
     neg_cut : uint32, neg_alias : int32 (n_words,)
@@ -71,7 +75,7 @@ def sgns_job(syn0, syn1, ids, ends, raw_ends, s_begin, s_end, keep, neg_cut, neg
         `sigmoid_table()`.
     alpha, min_alpha : float
         The learning rate at sentence s is `alpha - (alpha - min_alpha) * progress`, with
-        `progress = (raw_offset + raw words before s) / raw_span`.
+        `progress = (raw_offset + raw_starts[s]) / raw_span`.
     seed : uint64
         Start of this job's LCG stream.
     max_len : int
@@ -107,10 +111,9 @@ def sgns_job(syn0, syn1, ids, ends, raw_ends, s_begin, s_end, keep, neg_cut, neg
     r = np.uint64(seed)
     loss = 0.0
     pairs = 0
-    for s in range(s_begin, s_end):
+    for s in range(len(ends)):
         start = ends[s - 1] if s > 0 else 0
-        raw_before = raw_ends[s - 1] if s > 0 else 0
-        lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_before) / raw_span))
+        lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_starts[s]) / raw_span))
         n = 0
         for p in range(start, ends[s]):
             w = ids[p]

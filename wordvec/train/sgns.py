@@ -225,8 +225,7 @@ class SGNS:
                 syn1 = np.zeros_like(syn0)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
-            bounds = _job_bounds(enc.raw_ends, JOB_WORDS)
-            run = _Run(self, enc, vocab, seed, syn0, syn1, bounds, threads,
+            run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
                        keep=keep_probabilities(vocab.counts, self.sample),
                        alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
             run.train(state)
@@ -299,22 +298,32 @@ class SGNS:
 class _Run:
     """One training run: the job queue, the worker threads, progress and checkpoints."""
 
-    def __init__(self, model, enc, vocab, seed, syn0, syn1, bounds, threads, keep, alias, sig):
+    def __init__(self, model, enc, vocab, seed, syn0, syn1, threads, keep, alias, sig):
         self.model, self.enc, self.vocab, self.seed = model, enc, vocab, seed
-        self.syn0, self.syn1, self.bounds, self.threads = syn0, syn1, bounds, threads
+        self.syn0, self.syn1, self.threads = syn0, syn1, threads
+        raw_ends = enc.read("raw_ends", 0, enc.n_sentences)
+        self.bounds = bounds = _job_bounds(raw_ends, JOB_WORDS)
         self.keep, self.alias, self.sig = keep, alias, sig
         self.n_jobs = len(bounds) - 1
         self.raw_total = enc.raw_total
-        raw_at = np.concatenate([[0], enc.raw_ends])
-        self.job_words = np.diff(raw_at[bounds]) if self.n_jobs else np.zeros(0, np.int64)
-        self.max_len = int(np.diff(np.concatenate([[0], enc.ends])).max()) if len(enc.ends) else 1
+        self.job_words = np.diff(np.concatenate([[0], raw_ends])[bounds])
+        self.max_len = max(enc.longest, 1)
 
     def _job(self, epoch, j):
         from .._kernels.sgns import sgns_job
 
-        m = self.model
-        return sgns_job(self.syn0, self.syn1, self.enc.ids, self.enc.ends, self.enc.raw_ends,
-                        int(self.bounds[j]), int(self.bounds[j + 1]), self.keep, self.alias[0],
+        m, enc = self.model, self.enc
+        s0, s1 = int(self.bounds[j]), int(self.bounds[j + 1])
+        first = max(s0 - 1, 0)
+        ends = enc.read("ends", first, s1)
+        raw_starts = enc.read("raw_ends", first, s1 - 1 if s0 else s1)
+        if s0:
+            tok0, ends = int(ends[0]), ends[1:]
+        else:
+            tok0, raw_starts = 0, np.concatenate([[0], raw_starts[:-1]])
+        ids = enc.read("ids", tok0, int(ends[-1]))
+        ends -= tok0
+        return sgns_job(self.syn0, self.syn1, ids, ends, raw_starts, self.keep, self.alias[0],
                         self.alias[1], self.sig, m.window, m.negative, float(m.alpha),
                         float(m.min_alpha), epoch * self.raw_total,
                         max(m.epochs * self.raw_total, 1), job_seed(self.seed, epoch, j),

@@ -1,0 +1,139 @@
+"""SGNS speed, memory and quality: wordvec against gensim on the same corpus, in one run.
+
+Settings as gensim `Word2Vec(sg=1, vector_size=100, window=5, negative=5, sample=1e-4,
+min_count=5, epochs=5, workers=THREADS)` (gensim reads with `corpus_file=`, its fastest mode).
+Each trainer runs in its own subprocess, one after the other, so the peak RSS is its own;
+words/s counts corpus words x epochs over the training time only (vocabulary excluded).
+Quality: gensim's `evaluate_word_analogies` (Google analogies, restrict_vocab 30000) and
+`evaluate_word_pairs` (WordSim-353) on both sets of vectors. The machine may be shared: compare
+the ratios, which are measured in the same run, and look at the load printed with them.
+
+    python benchmarks/bench_sgns.py data/bench.txt            # the acceptance run
+    python benchmarks/bench_sgns.py data/bench.txt --lines 200000 --epochs 1 --no-eval
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+SETTINGS = dict(dim=100, window=5, negative=5, sample=1e-4, min_count=5)
+
+
+def evaluate(kv):
+    from gensim.test.utils import datapath
+
+    analogy, _ = kv.evaluate_word_analogies(datapath("questions-words.txt"), restrict_vocab=30000)
+    ws353 = kv.evaluate_word_pairs(datapath("wordsim353.tsv"))[1][0]
+    return {"analogy": float(analogy), "ws353": float(ws353)}
+
+
+def worker(trainer, corpus, epochs, threads, do_eval):
+    """Train once in this process and print a JSON line of measurements."""
+    result = {"trainer": trainer}
+    if trainer == "wordvec":
+        from wordvec import SGNS
+
+        # compile (or load the cached kernel) outside the timed part, as gensim's is prebuilt
+        SGNS(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
+        model = SGNS(epochs=epochs, threads=threads, random_state=1, progress=False,
+                     **SETTINGS).fit(corpus)
+        result["train_s"] = model.timings_["training"]
+        result["prepare_s"] = model.timings_["vocabulary"] + model.timings_["encoding"]
+        result["words"] = int(model.vocabulary_.total_words)
+        result["vocab"] = len(model.vectors_)
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        kv = model.vectors_.to_gensim() if do_eval else None
+    else:
+        from gensim.models import Word2Vec
+
+        s = SETTINGS
+        model = Word2Vec(sg=1, vector_size=s["dim"], window=s["window"], negative=s["negative"],
+                         sample=s["sample"], min_count=s["min_count"], epochs=epochs,
+                         workers=threads, seed=1)
+        t = time.perf_counter()
+        model.build_vocab(corpus_file=corpus)
+        result["prepare_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=epochs)
+        result["train_s"] = time.perf_counter() - t
+        result["words"] = int(model.corpus_total_words)
+        result["vocab"] = len(model.wv)
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        kv = model.wv if do_eval else None
+    result["words_per_s"] = result["words"] * epochs / result["train_s"]
+    if do_eval:
+        result.update(evaluate(kv))
+    print(json.dumps(result), flush=True)
+
+
+def default_corpus():
+    try:
+        from wordvec.datasets import corpus_path
+    except ImportError:
+        sys.exit("give the corpus path (wordvec.datasets is not available to build 'bench')")
+    return str(corpus_path("bench"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", nargs="?", help="corpus file [the 'bench' dataset]")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--lines", type=int, help="use only the first LINES lines")
+    parser.add_argument("--repeat", type=int, default=1, help="alternate the trainers N times")
+    parser.add_argument("--no-eval", action="store_true", help="skip the quality scores")
+    parser.add_argument("--worker", choices=["wordvec", "gensim"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    corpus = args.corpus or default_corpus()
+    if args.worker:
+        return worker(args.worker, corpus, args.epochs, args.threads, not args.no_eval)
+
+    tmp = None
+    if args.lines:
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8")
+        with open(corpus, encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                if i >= args.lines:
+                    break
+                tmp.write(line)
+        tmp.close()
+        corpus = tmp.name
+    print(f"corpus {corpus}, {args.epochs} epochs, {args.threads} threads; "
+          f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    runs = {"wordvec": [], "gensim": []}
+    try:
+        for _ in range(args.repeat):
+            for trainer in ("wordvec", "gensim"):
+                cmd = [sys.executable, __file__, corpus, "--worker", trainer, "--epochs",
+                       str(args.epochs), "--threads", str(args.threads)]
+                if args.no_eval:
+                    cmd.append("--no-eval")
+                out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+                r = json.loads(out.strip().splitlines()[-1])
+                runs[trainer].append(r)
+                extra = (f"  analogy {r['analogy']:.4f}  WS353 {r['ws353']:.4f}"
+                         if "analogy" in r else "")
+                print(f"{trainer:8s} train {r['train_s']:7.1f} s  {r['words_per_s'] / 1e3:6.0f}k "
+                      f"words/s  prepare {r['prepare_s']:5.1f} s  peak RSS {r['rss_mb']:5.0f} MB"
+                      f"  vocab {r['vocab']}{extra}  (load {os.getloadavg()[0]:.2f})",
+                      flush=True)
+    finally:
+        if tmp is not None:
+            os.unlink(tmp.name)
+    ours, theirs = runs["wordvec"], runs["gensim"]
+    ratios = [a["words_per_s"] / b["words_per_s"] for a, b in zip(ours, theirs, strict=True)]
+    print(f"speed ratio wordvec/gensim (training words/s): "
+          f"{', '.join(f'{x:.2f}' for x in ratios)}")
+    print(f"peak RSS ratio wordvec/gensim: {ours[0]['rss_mb'] / theirs[0]['rss_mb']:.2f}")
+    if "analogy" in ours[0]:
+        print(f"analogy wordvec - gensim: {ours[0]['analogy'] - theirs[0]['analogy']:+.4f}; "
+              f"WS353 wordvec - gensim: {ours[0]['ws353'] - theirs[0]['ws353']:+.4f}")
+
+
+if __name__ == "__main__":
+    main()
