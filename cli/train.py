@@ -7,16 +7,22 @@ _PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "sample": "
            "min_count": "min_count", "max_vocab": "max_vocab", "epochs": "epochs",
            "alpha": "alpha", "threads": "threads", "seed": "random_state",
            "checkpoint": "checkpoint", "checkpoint_every": "checkpoint_every"}
+# the same for GloVe (--alpha is the learning rate of both models)
+_GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab": "max_vocab",
+          "epochs": "epochs", "alpha": "learning_rate", "threads": "threads",
+          "seed": "random_state", "checkpoint": "checkpoint",
+          "checkpoint_every": "checkpoint_every", "x_max": "x_max", "alpha_weight": "alpha",
+          "memory": "memory", "symmetric": "symmetric", "glove_output": "output"}
 
 
 @click.command()
-@click.argument("corpus", metavar="CORPUS")
+@click.argument("corpus", metavar="CORPUS", required=False)
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="Where to save the vectors (written atomically).")
-@click.option("--model", type=click.Choice(["sgns"]), default="sgns", show_default=True,
-              help="sgns: word2vec skip-gram with negative sampling.")
+@click.option("--model", type=click.Choice(["sgns", "glove"]), default="sgns", show_default=True,
+              help="sgns: word2vec skip-gram with negative sampling; glove: GloVe.")
 @click.option("--dim", type=int, help="Vector dimensions [100].")
-@click.option("--window", type=int, help="Maximum context distance [5].")
+@click.option("--window", type=int, help="Maximum context distance [5; glove 10].")
 @click.option("--negative", type=int, help="Negative samples per centre word [5].")
 @click.option("--sample", type=float, help="Subsampling threshold, 0 for none [1e-3].")
 @click.option("--min-count", type=int, help="Ignore words seen fewer times [5].")
@@ -25,6 +31,15 @@ _PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "sample": "
 @click.option("--alpha", type=float, help="Initial learning rate [0.025].")
 @click.option("--threads", type=int, help="Worker threads [all cores].")
 @click.option("--seed", type=int, help="Random seed; with --threads 1 the output is reproducible.")
+@click.option("--x-max", type=float, help="GloVe: weighting cutoff x_max [100].")
+@click.option("--alpha-weight", type=float, help="GloVe: weighting exponent [0.75].")
+@click.option("--memory", help="GloVe: co-occurrence counting budget, e.g. 512M [2G].")
+@click.option("--symmetric/--asymmetric", default=None,
+              help="GloVe: count context on both sides, or the left only [symmetric].")
+@click.option("--glove-output", type=click.Choice(["sum", "word", "context", "concat"]),
+              help="GloVe: save W + C, W, C, or [W, C] [sum].")
+@click.option("--cooccur", metavar="DIR",
+              help="GloVe: train on a counts folder from `wordvec cooccur` (no CORPUS).")
 @click.option("--format", "fmt", metavar="FORMAT",
               help="native, word2vec, word2vec-binary or glove [native; .txt/.vec/.bin by "
                    "extension].")
@@ -43,6 +58,8 @@ def train(corpus, out, model, fmt, resume, quiet, **options):
     Example:
       wordvec train data/small.txt -o small.vec --dim 50 --epochs 3 --seed 1
       wordvec similar king --vectors small.vec
+      wordvec train data/small.txt -o glove.vec --model glove --x-max 10 --epochs 15
+      wordvec train --model glove --cooccur counts -o glove.vec
     """
     from pathlib import Path
 
@@ -56,9 +73,25 @@ def train(corpus, out, model, fmt, resume, quiet, **options):
         raise FileNotFoundError(2, "No such directory", str(parent))
     if options["checkpoint_every"] is not None and options["checkpoint"] is None:
         options["checkpoint"] = resume
-    kwargs = {_PARAMS[k]: v for k, v in options.items() if v is not None}
-    estimator = SGNS(progress=not quiet, **kwargs)
-    estimator.fit(Corpus(corpus), resume=resume)
+    cooccur = options.pop("cooccur")
+    names = _GLOVE if model == "glove" else _PARAMS
+    for k, v in options.items():
+        if v is not None and k not in names:
+            raise click.UsageError(f"--{k.replace('_', '-')} does not apply to --model {model}")
+    kwargs = {names[k]: v for k, v in options.items() if v is not None}
+    if model == "glove":
+        from wordvec.train.glove import GloVe
+
+        if (corpus is None) == (cooccur is None):
+            raise click.UsageError("give CORPUS or --cooccur DIR, not both")
+        estimator = GloVe(progress=not quiet, **kwargs)
+        estimator.fit(None if corpus is None else Corpus(corpus), cooccurrence=cooccur,
+                      resume=resume)
+    else:
+        if corpus is None or cooccur is not None:
+            raise click.UsageError("--model sgns trains on CORPUS (--cooccur is for glove)")
+        estimator = SGNS(progress=not quiet, **kwargs)
+        estimator.fit(Corpus(corpus), resume=resume)
     estimator.vectors_.save(out, format=fmt)
     if not quiet:
         v = estimator.vectors_

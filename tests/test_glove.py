@@ -162,3 +162,29 @@ def test_fit_from_a_corpus_and_a_counts_folder(lee_folder, gensim_data):
         cooccurrence=lee_folder)
     assert np.array_equal(direct.vectors_.vectors, from_folder.vectors_.vectors)
     assert direct.cooccurrence_meta_["window"] == 10
+
+
+def test_cli_train_glove_from_corpus_and_from_counts(lee_folder, gensim_data, tmp_path):
+    from click.testing import CliRunner
+    from wordvec_cli.main import main
+
+    from wordvec import Vectors
+
+    corpus = str(gensim_data("lee_background.cor"))
+    common = ["--model", "glove", "--dim", "10", "--epochs", "2", "--threads", "1", "--seed",
+              "5", "--x-max", "10", "--quiet"]
+    run = CliRunner().invoke
+    a = run(main, ["train", corpus, "-o", str(tmp_path / "a"), "--min-count", "3", *common])
+    assert a.exit_code == 0, a.output
+    b = run(main, ["train", "--cooccur", str(lee_folder), "-o", str(tmp_path / "b"), *common])
+    assert b.exit_code == 0, b.output
+    va, vb = Vectors.load(tmp_path / "a"), Vectors.load(tmp_path / "b")
+    assert va.keys == vb.keys and np.array_equal(va.vectors, vb.vectors)
+    expected = GloVe(dim=10, epochs=2, threads=1, random_state=5, x_max=10,
+                     progress=False).fit(cooccurrence=lee_folder)
+    assert np.array_equal(vb.vectors, expected.vectors_.vectors)
+    bad = run(main, ["train", corpus, "-o", str(tmp_path / "c"), "--x-max", "10"])
+    assert bad.exit_code == 2 and "--x-max does not apply to --model sgns" in bad.output
+    both = run(main, ["train", corpus, "--cooccur", str(lee_folder), "-o", str(tmp_path / "d"),
+                      "--model", "glove"])
+    assert both.exit_code == 2 and "give CORPUS or --cooccur DIR, not both" in both.output
