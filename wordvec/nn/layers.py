@@ -232,7 +232,9 @@ class Embedding:
         self._ids = ids
         if self.trainable:
             return np.take(self.params["E"], ids, axis=0)
-        out = self.vectors.rows(np.maximum(ids - 2, 0)).astype(np.float64)
+        # Fancy indexing, not np.take: take copies a Fortran-ordered matrix (GloVe 6B as
+        # shipped is one) into C order first, 60 ms per call instead of 0.1 ms.
+        out = self.vectors.vectors[np.maximum(ids - 2, 0)].astype(np.float64)
         out[ids < 2] = 0.0
         return out
 
