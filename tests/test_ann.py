@@ -219,3 +219,24 @@ def test_cli_refuses_a_stale_index_and_bad_usage(tmp_path, store):
                                      "built; rebuild the index")
     result = run("index", "--vectors", str(text), "--trees", "3", "--trees", "4")
     assert result.exit_code == 2 and "give one value when building" in result.output
+
+
+def test_most_similar_and_analogy_take_the_index(store):
+    exhaustive = AnnIndex.build(store, n_trees=10, seed=3, search_k=len(store) * 10,
+                                progress=False)
+    for word in ("w0", "w77", "w2500"):
+        assert store.most_similar(word, index=exhaustive) == store.most_similar(word)
+    assert (store.most_similar(positive=["w1", "w2"], negative=["w3"], topn=5, index=exhaustive)
+            == store.most_similar(positive=["w1", "w2"], negative=["w3"], topn=5))
+    for method in ("add", "mul"):
+        found = store.analogy("w10", "w20", "w30", topn=5, method=method, index=exhaustive)
+        assert len(found) == 5 and not {"w10", "w20", "w30"} & {w for w, _ in found}
+    assert (store.analogy("w10", "w20", "w30", index=exhaustive)
+            == store.analogy("w10", "w20", "w30"))
+    # With a tiny search_k the index proposes few candidates: the answer is only approximate,
+    # but still ranked by exact cosine and without the query word.
+    rough = AnnIndex.build(store, n_trees=2, seed=3, search_k=15, progress=False)
+    found = store.most_similar("w5", topn=10, index=rough)
+    assert "w5" not in [w for w, _ in found]
+    exact = dict(store.most_similar("w5", topn=len(store) - 1))
+    assert all(abs(exact[w] - s) < 1e-6 for w, s in found)
