@@ -1,0 +1,209 @@
+"""Queries: hand-computed answers on tiny stores, brute force as the oracle for the batched and
+approximate paths, and the course's reference numbers on the real GloVe 6B 50d vectors."""
+
+import numpy as np
+import pytest
+
+import wordvec.query as query
+from wordvec import Vectors
+
+S = 1 / np.sqrt(2)
+
+
+@pytest.fixture
+def plane():
+    """Five 2-D words at known angles."""
+    return Vectors(["east", "northeast", "north", "west", "south"],
+                   np.array([[2, 0], [1, 1], [0, 3], [-1, 0], [0, -1]], dtype=np.float32))
+
+
+@pytest.fixture
+def royals():
+    """3-D words: gender on axes 0-1, royalty on axis 2."""
+    return Vectors(["man", "woman", "king", "queen", "apple"],
+                   np.array([[1, 0, 0], [0, 1, 0], [1, 0, 1], [0, 1, 1], [0.5, 0.5, -1]],
+                            dtype=np.float32))
+
+
+def test_similarity_hand_computed(plane):
+    assert plane.similarity("east", "northeast") == pytest.approx(S, abs=1e-7)
+    assert plane.similarity("east", "west") == pytest.approx(-1.0, abs=1e-7)
+    assert plane.similarity("north", "east") == pytest.approx(0.0, abs=1e-7)
+    assert plane.similarity(np.array([3.0, 3.0]), "north") == pytest.approx(S, abs=1e-7)
+
+
+def test_unknown_word_is_named(plane):
+    with pytest.raises(KeyError, match="'up' not in vocabulary"):
+        plane.similarity("east", "up")
+    with pytest.raises(KeyError, match="'up'"):
+        plane.most_similar(positive=["east"], negative=["up"])
+    with pytest.raises(KeyError, match="'up'"):
+        plane.analogy("east", "west", "up", method="mul")
+    with pytest.raises(KeyError, match="'up'"):
+        plane.most_similar_batch(["east", "up"])
+
+
+def test_most_similar_ranks_and_excludes_the_query(plane):
+    got = plane.most_similar("east", topn=10)
+    assert [w for w, _ in got] == ["northeast", "north", "south", "west"]
+    assert [s for _, s in got] == pytest.approx([S, 0.0, 0.0, -1.0], abs=1e-7)
+    assert [w for w, _ in plane.most_similar("east", topn=2)] == ["northeast", "north"]
+
+
+def test_most_similar_positive_negative(plane):
+    # unit(north) - unit(east) = (-1, 1) -> northeast is orthogonal, west and north at 45 degrees
+    got = dict(plane.most_similar(positive=["north"], negative=["east"]))
+    assert set(got) == {"northeast", "west", "south"}
+    assert got["west"] == pytest.approx(S, abs=1e-6)
+    assert got["northeast"] == pytest.approx(0.0, abs=1e-6)
+    assert got["south"] == pytest.approx(-S, abs=1e-6)
+
+
+def test_most_similar_vector_query_excludes_nothing(plane):
+    got = plane.most_similar(np.array([1.0, 0.0]), topn=2)
+    assert [w for w, _ in got] == ["east", "northeast"]
+    assert got[0][1] == pytest.approx(1.0, abs=1e-7)
+
+
+def test_restrict_vocab_searches_leading_rows_only(plane):
+    assert [w for w, _ in plane.most_similar("east", restrict_vocab=3)] == ["northeast", "north"]
+    with pytest.raises(ValueError, match="restrict_vocab must be >= 1"):
+        plane.most_similar("east", restrict_vocab=0)
+
+
+def test_bad_arguments(plane):
+    with pytest.raises(ValueError, match="topn must be >= 1, got 0"):
+        plane.most_similar("east", topn=0)
+    with pytest.raises(ValueError, match="method must be 'add' or 'mul'"):
+        plane.analogy("east", "west", "north", method="cos")
+    with pytest.raises(ValueError, match=r"shape \(3,\), expected \(2,\)"):
+        plane.most_similar(np.ones(3))
+    with pytest.raises(ValueError, match="at least one"):
+        plane.most_similar()
+
+
+def test_analogy_add_is_a_minus_b_plus_c(royals):
+    got = royals.analogy("king", "man", "woman")
+    assert [w for w, _ in got] == ["queen", "apple"]  # the three query words are left out
+    unit = royals.vectors / np.linalg.norm(royals.vectors, axis=1, keepdims=True)
+    q = unit[2] - unit[0] + unit[1]
+    assert got[0][1] == pytest.approx(unit[3] @ q / np.linalg.norm(q), abs=1e-6)
+    # q = (1/sqrt 2 - 1, 1, 1/sqrt 2), |q| = 1.2592; queen . q = 1.7071 / sqrt 2, by hand
+    assert got[0][1] == pytest.approx(0.9586, abs=1e-4)
+
+
+def test_analogy_mul_is_3cosmul(royals):
+    got = dict(royals.analogy("king", "man", "woman", method="mul"))
+    unit = royals.vectors / np.linalg.norm(royals.vectors, axis=1, keepdims=True)
+    cos = (unit @ unit[[2, 0, 1]].T + 1) / 2  # vs king, man, woman
+    expected = cos[:, 0] * cos[:, 2] / (cos[:, 1] + 1e-3)
+    assert got["queen"] == pytest.approx(expected[3], rel=1e-6)
+    assert got["apple"] == pytest.approx(expected[4], rel=1e-6)
+    # queen: cos' with king 0.75, with woman (1 + 1/sqrt 2) / 2, with man 0.5
+    assert got["queen"] == pytest.approx(0.75 * (1 + S) / 2 / 0.501, rel=1e-6)
+
+
+def test_doesnt_match(plane):
+    assert plane.doesnt_match(["east", "northeast", "west"]) == "west"
+    ranked = plane.rank_by_centrality(["east", "northeast", "north"])
+    assert ranked[0][0] == "northeast" and ranked[0][1] == pytest.approx(1.0, abs=1e-6)
+    with pytest.raises(ValueError, match="at least 2 words"):
+        plane.doesnt_match(["east"])
+
+
+def assert_same(got, expected):
+    """Same words in the same order, scores equal up to float32 rounding."""
+    assert [w for w, _ in got] == [w for w, _ in expected]
+    assert [s for _, s in got] == pytest.approx([s for _, s in expected], abs=1e-6)
+
+
+def brute_force(vectors, queries, topn, exclude):
+    unit = vectors.vectors / np.linalg.norm(vectors.vectors, axis=1, keepdims=True)
+    q = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+    scores = q @ unit.T
+    out = []
+    for i, row in enumerate(scores):
+        if exclude is not None:
+            row[exclude[i]] = -np.inf
+        best = np.argsort(-row, kind="stable")[:topn]
+        out.append([vectors.keys[j] for j in best])
+    return out
+
+
+@pytest.mark.parametrize("block", [query.BLOCK_ELEMENTS, 1000])
+def test_batch_matches_brute_force(monkeypatch, block):
+    monkeypatch.setattr(query, "BLOCK_ELEMENTS", block)  # 1000: many blocks of 2 queries
+    rng = np.random.default_rng(0)
+    v = Vectors([f"w{i}" for i in range(600)], rng.normal(size=(600, 8)))
+    words = [f"w{i}" for i in range(0, 600, 7)]
+    got = v.most_similar_batch(words, topn=12)
+    expected = brute_force(v, v[words], 12, [v.index(w) for w in words])
+    assert [[w for w, _ in row] for row in got] == expected
+    assert_same(got[3], v.most_similar(words[3], topn=12))
+    matrix = rng.normal(size=(5, 8))
+    got = v.most_similar_batch(matrix, topn=4)
+    assert [[w for w, _ in row] for row in got] == brute_force(v, matrix, 4, None)
+
+
+def test_batch_small_store_and_restrict(plane):
+    got = plane.most_similar_batch(["east", "west"], topn=10, restrict_vocab=4)
+    assert [w for w, _ in got[0]] == ["northeast", "north", "west"]
+    assert [w for w, _ in got[1]] == ["north", "northeast", "east"]
+    assert plane.most_similar_batch("east", topn=1) == [plane.most_similar("east", topn=1)]
+
+
+def test_top_bound_keeps_ties_and_handles_few_candidates():
+    scores = np.zeros((2, 1000), dtype=np.float32)
+    scores[0, [5, 700, 999]] = [0.5, 0.75, 0.75]
+    ids, best = query._top(scores.copy(), 3)
+    assert ids[0].tolist() == [700, 999, 5] and best[0].tolist() == [0.75, 0.75, 0.5]
+    assert ids[1].tolist() == [0, 1, 2]  # all tied: lowest rows first
+    ids, best = query._top(np.array([[0.1, 0.3]]), 5, exclude=np.array([[1]]))
+    assert ids[0].tolist() == [0, 1] and best[0].tolist() == [0.1, -np.inf]  # -inf: excluded
+
+
+def test_approximate_index_candidates_are_ranked_exactly():
+    from wordvec.ann import AnnIndex
+
+    rng = np.random.default_rng(1)
+    v = Vectors([f"w{i}" for i in range(300)], rng.normal(size=(300, 6)))
+    index = AnnIndex.build(v, n_trees=10, seed=1, search_k=100_000, progress=False)
+    for word in ["w0", "w17", "w123"]:
+        assert_same(v.most_similar(word, topn=5, index=index), v.most_similar(word, topn=5))
+    exact = v.analogy("w1", "w2", "w3", topn=5, method="mul")
+    assert v.analogy("w1", "w2", "w3", topn=5, method="mul", index=index)[0][0] == exact[0][0]
+    with pytest.raises(ValueError, match="restrict_vocab cannot be combined"):
+        v.most_similar("w0", index=index, restrict_vocab=10)
+
+
+# ---------------------------------------------------------------- real GloVe 6B 50d
+def test_glove_reference_similarities(glove):
+    assert glove.similarity("father", "mother") == pytest.approx(0.890904, abs=1e-6)
+    assert glove.similarity("ball", "crocodile") == pytest.approx(0.274392, abs=1e-6)
+    offset = glove.similarity(glove["france"] - glove["paris"], glove["rome"] - glove["italy"])
+    assert offset == pytest.approx(-0.675148, abs=1e-6)
+
+
+@pytest.mark.parametrize("a, b, c, expected", [
+    ("king", "man", "woman", "queen"),
+    ("italian", "italy", "spain", "spanish"),   # italy:italian :: spain:?
+    ("delhi", "india", "japan", "tokyo"),       # india:delhi :: japan:?
+    ("woman", "man", "boy", "girl"),            # man:woman :: boy:?
+    ("smaller", "small", "large", "larger"),    # small:smaller :: large:?
+])
+def test_glove_analogies(glove, a, b, c, expected):
+    assert glove.analogy(a, b, c, topn=1)[0][0] == expected
+
+
+def test_glove_matches_gensim(glove):
+    kv = glove.to_gensim()
+    ours = glove.analogy("king", "man", "woman", topn=5)
+    theirs = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=5)
+    assert_same(ours, theirs)
+    mul = glove.analogy("king", "man", "woman", topn=3, method="mul")
+    assert mul[0][0] == kv.most_similar_cosmul(positive=["king", "woman"], negative=["man"])[0][0]
+    words = ["frog", "computer", "paris", "the", "running"]
+    for word, row in zip(words, glove.most_similar_batch(words, topn=10), strict=True):
+        assert [w for w, _ in row] == [w for w, _ in kv.most_similar(word, topn=10)]
+    assert glove.doesnt_match(["breakfast", "cereal", "dinner", "lunch"]) == \
+        kv.doesnt_match(["breakfast", "cereal", "dinner", "lunch"])
