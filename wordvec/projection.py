@@ -1,9 +1,11 @@
 """Maps of words: t-SNE or PCA to 2-D, a CSV of the coordinates and a labelled scatter plot.
 
 Both methods work on unit-length rows, so the map reflects cosine similarity. t-SNE is
-scikit-learn's (cosine metric, PCA initialisation); its perplexity is clamped to
-`(n_words - 1) / 3` so that a few words still give a map. The same `random_state` gives the
-same coordinates.
+scikit-learn's (cosine metric, random initialisation from `random_state`: the same seed gives
+the same coordinates, another seed another view); its perplexity is clamped to
+`(n_words - 1) / 3` so that a few words still give a map. It runs on one OpenMP thread: its
+gradient steps are short, and with more threads on a busy 2-core machine they mostly wait
+(100 words: 0.8 s on one thread, 13 s on two, measured while other jobs ran).
 
 Examples
 --------
@@ -104,9 +106,12 @@ def project_2d(vectors, words=None, top=None, method="tsne", perplexity=30.0, ra
         xy = PCA(n_components=2, svd_solver="full").fit_transform(x)
     else:
         from sklearn.manifold import TSNE
+        from threadpoolctl import threadpool_limits
 
-        xy = TSNE(n_components=2, perplexity=clamp_perplexity(perplexity, len(words)),
-                  metric="cosine", init="pca", random_state=random_state).fit_transform(x)
+        tsne = TSNE(n_components=2, perplexity=clamp_perplexity(perplexity, len(words)),
+                    metric="cosine", init="random", random_state=random_state)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            xy = tsne.fit_transform(x)
     return pd.DataFrame({"word": words, "x": xy[:, 0], "y": xy[:, 1],
                          "group": list(groups) if groups is not None else [""] * len(words)})
 
@@ -172,25 +177,44 @@ def plot(table, path, title=None):
         plt.close(fig)
 
 
-def _repel(fig, ax, texts, xy, steps=300, pad=2.0):
-    """Move label centres (in pixels) until no two labels and no label and point overlap.
+def _overlap(centre, size, centres, sizes):
+    """Overlap area of one box with each of several boxes (centres and sizes in pixels)."""
+    o = np.clip((size + sizes) / 2 - np.abs(centre - centres), 0.0, None)
+    return o[..., 0] * o[..., 1]
 
-    Each label starts just right of its point; every step pushes each overlapping pair apart
-    along the axis of least overlap, and a weak spring pulls labels back to their start.
-    Labels that end up far from their point get a thin leader line.
+
+def _repel(fig, ax, texts, xy, steps=300, pad=4.0):
+    """Place labels (in pixels) so that they overlap neither each other nor the points.
+
+    First each label, in turn, takes the free-est of eight spots around its point (right
+    first); then every step pushes each still-overlapping pair apart along the axis of least
+    overlap while a weak spring pulls labels back to their spot. Labels that end up far from
+    their point get a thin leader line.
     """
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     size = np.array([[b.width, b.height] for b in (t.get_window_extent(renderer) for t in texts)])
     size += 2 * pad
+    n = len(xy)
     points = ax.transData.transform(xy)
-    start = points + np.column_stack([size[:, 0] / 2 + 3, np.zeros(len(xy))])
-    pos = start.copy()
     box = ax.get_window_extent(renderer)
-    dot = np.full((len(xy), 2), 7.0)  # a point is a small fixed box
+    dot = np.full((n, 2), 8.0)  # a point is a small fixed box
+    lo, hi = np.array([box.x0, box.y0]), np.array([box.x1, box.y1])
+
+    gap = 3.0 + dot[0] / 2
+    directions = np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, 1], [1, -1], [-1, -1]])
+    start = np.empty((n, 2))
+    for i in range(n):
+        spots = points[i] + directions * (size[i] / 2 + gap)
+        cost = np.array([_overlap(c, size[i], start[:i], size[:i]).sum()
+                         + _overlap(c, size[i], points, dot).sum()
+                         + 1e6 * ((c - size[i] / 2 < lo) | (c + size[i] / 2 > hi)).any()
+                         for c in spots])
+        start[i] = spots[np.argmin(cost)]
+
+    pos = start.copy()
     centres = np.vstack([pos, points])
     sizes = np.vstack([size, dot])
-    n = len(xy)
     for _ in range(steps):
         centres[:n] = pos
         d = pos[:, None, :] - centres[None, :, :]                      # (n, n + n_points, 2)
@@ -201,17 +225,15 @@ def _repel(fig, ax, texts, xy, steps=300, pad=2.0):
             break
         along_x = overlap[:, :, 0] < overlap[:, :, 1]
         sign = np.where(d >= 0, 1.0, -1.0)
-        sign[d == 0] = 1.0
         push = np.zeros_like(d)
         push[:, :, 0] = np.where(hit & along_x, overlap[:, :, 0] * sign[:, :, 0], 0.0)
         push[:, :, 1] = np.where(hit & ~along_x, overlap[:, :, 1] * sign[:, :, 1], 0.0)
         pos += 0.5 * push.sum(axis=1) + 0.02 * (start - pos)
-        pos[:, 0] = np.clip(pos[:, 0], box.x0 + size[:, 0] / 2, box.x1 - size[:, 0] / 2)
-        pos[:, 1] = np.clip(pos[:, 1], box.y0 + size[:, 1] / 2, box.y1 - size[:, 1] / 2)
+        pos = np.clip(pos, lo + size / 2, hi - size / 2)
     to_data = ax.transData.inverted()
     for text, p in zip(texts, to_data.transform(pos), strict=True):
         text.set_position(p)
-    far = np.linalg.norm(pos - points, axis=1) > size[:, 0] / 2 + 12
+    far = np.linalg.norm(pos - start, axis=1) > 12
     for i in np.flatnonzero(far):
         tip = to_data.transform(pos[i])
         ax.plot([xy[i, 0], tip[0]], [xy[i, 1], tip[1]], lw=0.5, color="0.6", zorder=2)
