@@ -13,6 +13,7 @@ import click
 
 # command name -> "module:function" inside wordvec_cli. One line per command.
 COMMANDS = {
+    "charlm": "charlm:charlm",
     "emojify": "emojify:emojify",
     "cooccur": "cooccur:cooccur",
     "debias": "debias:debias",

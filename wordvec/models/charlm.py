@@ -1,0 +1,198 @@
+"""A character-level language model over names (the course's Dinosaurus Island).
+
+Each name is one training sequence: the input at step 0 is the zero vector, then the one-hot
+characters of the name; the targets are the characters followed by a newline. One name per
+step of SGD, gradients clipped by value, the hidden state starting at zero for every name
+(as when sampling). The smoothed loss is the course's: it starts at ``-log(1/V) * 7`` and
+moves by ``loss = 0.999 * loss + 0.001 * current`` (per-name loss summed over characters).
+
+Sampling feeds each sampled character back in and stops at a newline or after
+`max_length` characters.
+
+Examples
+--------
+>>> model = CharLM(iterations=2000, random_state=0).fit(load_dinos())   # doctest: +SKIP
+>>> model.sample(3, random_state=1)                                     # doctest: +SKIP
+['tosaurus', 'amosaurus', 'lus']
+"""
+
+from importlib import resources
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ..nn import SGD, Dense, Recurrent, clip_by_value, softmax, softmax_cross_entropy
+from ..nn.cells import CELLS
+from ..nn.serialize import load_model as _load_files
+from ..nn.serialize import save_model as _save_files
+from ..train._progress import Progress
+
+NEWLINE = "\n"
+
+
+def read_names(text):
+    """Names from `text`, one per line (CRLF or LF); blank lines are skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def load_dinos():
+    """The course's 1,536 dinosaur names (`dinos.txt`, shipped with wordvec)."""
+    return read_names(resources.files("wordvec.data").joinpath("dinos.txt")
+                      .read_text(encoding="utf-8"))
+
+
+class CharLM:
+    """Character RNN/GRU/LSTM -> dense -> softmax over the next character.
+
+    Parameters
+    ----------
+    cell : {"rnn", "gru", "lstm"}
+    hidden : int
+        Units of the recurrent cell (the course: 50).
+    iterations : int
+        SGD steps, one name each, cycling through the shuffled names (the course: 35,000).
+    learning_rate : float
+        The course: 0.01.
+    clip : float
+        Every gradient is clipped into ``[-clip, clip]`` (the course: 5).
+    lowercase : bool
+        Lower-case the names first (the course does).
+    random_state : int, optional
+        Seeds the initial weights (``0.01 * standard normal``) and the shuffle.
+    progress : bool
+        Show the iterations on stderr when it is a terminal.
+    """
+
+    def __init__(self, cell="rnn", hidden=50, iterations=35000, learning_rate=0.01, clip=5.0,
+                 lowercase=True, random_state=None, progress=False):
+        self.cell = cell
+        self.hidden = hidden
+        self.iterations = iterations
+        self.learning_rate = learning_rate
+        self.clip = clip
+        self.lowercase = lowercase
+        self.random_state = random_state
+        self.progress = progress
+
+    def _init_params(self):
+        return {"cell": self.cell, "hidden": self.hidden, "iterations": self.iterations,
+                "learning_rate": self.learning_rate, "clip": self.clip,
+                "lowercase": self.lowercase, "random_state": self.random_state}
+
+    def _build(self, rng):
+        n = len(self.vocab_)
+        self.rnn_ = Recurrent(self.cell, n, self.hidden, return_sequences=True,
+                              random_state=rng, scale=0.01)
+        self.dense_ = Dense(self.hidden, n, random_state=rng, scale=0.01)
+
+    def _params(self):
+        return {**{f"rnn.{k}": v for k, v in self.rnn_.params.items()},
+                **{f"dense.{k}": v for k, v in self.dense_.params.items()}}
+
+    def fit(self, names):
+        """Train on `names` (list of str); returns self. ``loss_history_`` holds the smoothed
+        loss after every iteration."""
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
+        if self.iterations < 1:
+            raise ValueError(f"iterations must be >= 1, got {self.iterations}")
+        names = [n.lower() if self.lowercase else n for n in names]
+        names = [n for n in names if n]
+        if not names:
+            raise ValueError("no names to train on")
+        if any(NEWLINE in n for n in names):
+            raise ValueError("names must not contain newlines")
+        self.vocab_ = [NEWLINE] + sorted(set("".join(names)))
+        self.char_to_ix_ = {c: i for i, c in enumerate(self.vocab_)}
+        self.names_ = names
+        rng = np.random.default_rng(self.random_state)
+        self._build(rng)
+        examples = [np.array([self.char_to_ix_[c] for c in n]) for n in names]
+        examples = [examples[i] for i in rng.permutation(len(examples))]
+        params = self._params()
+        opt = SGD(self.learning_rate)
+        smooth = -np.log(1.0 / len(self.vocab_)) * 7
+        history = np.empty(self.iterations)
+        with threadpool_limits(1, user_api="blas"), \
+                Progress(f"charlm {self.cell}", "names", self.iterations, self.progress) as bar:
+            for j in range(self.iterations):
+                loss, grads = self._loss_and_grads(examples[j % len(examples)])
+                opt.step(params, clip_by_value(grads, self.clip))
+                smooth = 0.999 * smooth + 0.001 * loss
+                history[j] = smooth
+                if j % 100 == 99:
+                    bar.update(100, loss=smooth)
+        self.loss_history_ = history
+        return self
+
+    def _loss_and_grads(self, ix):
+        """Summed loss of one name (character indices `ix`) and the gradients of `_params`."""
+        x = np.zeros((1, len(ix) + 1, len(self.vocab_)))
+        x[0, np.arange(1, len(ix) + 1), ix] = 1.0
+        y = np.append(ix, 0)[None]               # the name's characters, then the newline
+        logits = self.dense_.forward(self.rnn_.forward(x))
+        loss, dlogits = softmax_cross_entropy(logits, y)
+        self.rnn_.backward(self.dense_.backward(dlogits))
+        return loss, {**{f"rnn.{k}": g for k, g in self.rnn_.grads.items()},
+                      **{f"dense.{k}": g for k, g in self.dense_.grads.items()}}
+
+    def sample(self, n=10, temperature=1.0, max_length=50, random_state=None):
+        """`n` names drawn one character at a time.
+
+        Each name ends at the first sampled newline (not included) or after `max_length`
+        characters. `temperature` divides the logits: below 1 is more conservative.
+        """
+        if not hasattr(self, "vocab_"):
+            raise ValueError("this CharLM is not fitted yet; call fit first")
+        if temperature <= 0:
+            raise ValueError(f"temperature must be > 0, got {temperature}")
+        if max_length < 1:
+            raise ValueError(f"max_length must be >= 1, got {max_length}")
+        rng = np.random.default_rng(random_state)
+        step, _, has_c = CELLS[self.cell]
+        params = self.rnn_.params
+        n_vocab = len(self.vocab_)
+        out = []
+        with threadpool_limits(1, user_api="blas"):
+            for _ in range(n):
+                x = np.zeros((1, n_vocab))
+                h = np.zeros((1, self.hidden))
+                c = np.zeros((1, self.hidden))
+                chars = []
+                while len(chars) < max_length:
+                    if has_c:
+                        h, c, _ = step(x, h, c, params)
+                    else:
+                        h, _ = step(x, h, params)
+                    p = softmax(self.dense_.forward(h)[0] / temperature)
+                    ix = rng.choice(n_vocab, p=p)
+                    if ix == 0:
+                        break
+                    chars.append(self.vocab_[ix])
+                    x = np.zeros((1, n_vocab))
+                    x[0, ix] = 1.0
+                out.append("".join(chars))
+        return out
+
+    def save(self, path):
+        """Write the model folder `path` (``model.json`` + ``params.npz``), atomically."""
+        if not hasattr(self, "vocab_"):
+            raise ValueError("this CharLM is not fitted yet; call fit first")
+        meta = {"kind": "charlm", "params": self._init_params(), "vocab": self.vocab_,
+                "names": self.names_}
+        _save_files(path, meta, {**self._params(), "loss_history": self.loss_history_})
+
+    @classmethod
+    def load(cls, path):
+        """Read a model written by `save`."""
+        meta, arrays = _load_files(path, kind="charlm")
+        model = cls(**meta["params"])
+        model.vocab_ = meta["vocab"]
+        model.char_to_ix_ = {c: i for i, c in enumerate(model.vocab_)}
+        model.names_ = meta["names"]
+        model.loss_history_ = arrays.pop("loss_history")
+        model._build(None)
+        for key, value in arrays.items():
+            layer, k = key.split(".")
+            (model.rnn_ if layer == "rnn" else model.dense_).params[k] = np.array(value)
+        return model
