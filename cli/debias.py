@@ -33,7 +33,7 @@ def _read_lists(pairs_file, exclude_file, equalize_file):
             "equalize_pairs": read_pairs(equalize_file) if equalize_file else None}
 
 
-@click.command()
+@click.command(short_help="Write a copy of a store with a bias direction removed.")
 @vectors_option
 @click.option("-o", "--output", required=True, metavar="OUT", help="Where to write the new store.")
 @_lists_options
@@ -62,7 +62,7 @@ def debias(vectors_path, output, pairs_file, exclude_file, equalize_file, format
                f"with the direction {means['cos_before']:.4f} -> {means['cos_after']:.2e}")
 
 
-@click.command()
+@click.command(short_help="Report the bias of words before and after debiasing.")
 @vectors_option
 @click.argument("words", nargs=-1)
 @_lists_options

@@ -137,44 +137,43 @@ def plot(table, path, title=None):
     apart so that they overlap neither each other nor the points where they can (up to 1000
     words). The image format follows the extension of `path` (`.png`, `.svg`, `.pdf`).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # The Agg canvas directly, not pyplot: no global backend switch, nothing left open.
+    from matplotlib import colormaps
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     n = len(table)
     xy = table[["x", "y"]].to_numpy(dtype=np.float64)
     side = float(np.clip(np.sqrt(n) * 1.1, 6.0, 24.0))
-    fig, ax = plt.subplots(figsize=(side * 1.25, side), dpi=120)
-    try:
-        group_names = list(dict.fromkeys(table["group"]))
-        grouped = group_names != [""]
-        cmap = plt.get_cmap("tab10" if len(group_names) <= 10 else "tab20")
-        colours = {}
-        for i, name in enumerate(group_names):
-            mask = (table["group"] == name).to_numpy()
-            colours[name] = cmap(i % cmap.N) if grouped else "tab:blue"
-            ax.scatter(xy[mask, 0], xy[mask, 1], s=18, color=colours[name],
-                       label=(name or "(none)") if grouped else None, zorder=3)
-        ax.margins(0.08)
-        label_box = {"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3}
-        texts = [ax.text(x, y, word, fontsize=8, ha="center", va="center", zorder=4,
-                         color=colours[g] if grouped else "black", bbox=label_box)
-                 for (x, y), word, g in zip(xy, table["word"], table["group"], strict=True)]
-        if n <= _REPEL_MAX:
-            _repel(fig, ax, texts, xy)
-        if grouped:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-                      markerscale=1.5)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if title:
-            ax.set_title(title)
-        suffix = Path(path).suffix.lower().lstrip(".") or "png"
-        with atomic_file(path, "wb") as f:
-            fig.savefig(f, format=suffix, bbox_inches="tight")
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(side * 1.25, side), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    group_names = list(dict.fromkeys(table["group"]))
+    grouped = group_names != [""]
+    cmap = colormaps["tab10" if len(group_names) <= 10 else "tab20"]
+    colours = {}
+    for i, name in enumerate(group_names):
+        mask = (table["group"] == name).to_numpy()
+        colours[name] = cmap(i % cmap.N) if grouped else "tab:blue"
+        ax.scatter(xy[mask, 0], xy[mask, 1], s=18, color=colours[name],
+                   label=(name or "(none)") if grouped else None, zorder=3)
+    ax.margins(0.08)
+    label_box = {"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3}
+    texts = [ax.text(x, y, word, fontsize=8, ha="center", va="center", zorder=4,
+                     color=colours[g] if grouped else "black", bbox=label_box)
+             for (x, y), word, g in zip(xy, table["word"], table["group"], strict=True)]
+    if n <= _REPEL_MAX:
+        _repel(fig, ax, texts, xy)
+    if grouped:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                  markerscale=1.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    suffix = Path(path).suffix.lower().lstrip(".") or "png"
+    with atomic_file(path, "wb") as f:
+        fig.savefig(f, format=suffix, bbox_inches="tight")
 
 
 def _overlap(centre, size, centres, sizes):
