@@ -20,12 +20,13 @@ Examples
 0.4969...
 """
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import FormatError
+from .errors import FormatError, WordvecError
 from .query import BLOCK_ELEMENTS, _top
 
 DATASETS = {
@@ -42,11 +43,13 @@ _ANSWERS = 5
 
 def dataset_path(name):
     """A built-in set name ("questions-words", "wordsim353", "simlex999") or a path -> Path."""
-    if str(name) in DATASETS:
-        from gensim.test.utils import datapath
-
-        return Path(datapath(DATASETS[str(name)]))
-    return Path(name)
+    if str(name) not in DATASETS:
+        return Path(name)
+    # gensim's package data, found without importing gensim (seconds of start-up)
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise WordvecError(f"the built-in set {name!r} ships with gensim: pip install gensim")
+    return Path(spec.submodule_search_locations[0]) / "test" / "test_data" / DATASETS[str(name)]
 
 
 def _known_words(vectors, restrict_vocab, case_insensitive):
@@ -70,9 +73,9 @@ def read_analogies(path):
             if not words:
                 continue
             if not sections:
-                raise FormatError(f"{path} line {line_no}: question before any ': section' line")
+                raise FormatError(path, "question before any ': section' line", line_no)
             if len(words) != 4:
-                raise FormatError(f"{path} line {line_no}: expected 4 words, got {len(words)}")
+                raise FormatError(path, f"expected 4 words, got {len(words)}", line_no)
             questions.append((len(sections) - 1, *words))
     return sections, questions
 
@@ -87,13 +90,13 @@ def read_similarities(path):
                 continue
             fields = line.split("\t")
             if len(fields) != 3:
-                raise FormatError(f"{path} line {line_no}: expected 3 tab-separated fields, "
-                                  f"got {len(fields)}")
+                raise FormatError(path, f"expected 3 tab-separated fields, got {len(fields)}",
+                                  line_no)
             try:
                 score = float(fields[2])
             except ValueError:
-                raise FormatError(f"{path} line {line_no}: score {fields[2].strip()!r} is not a "
-                                  "number") from None
+                raise FormatError(path, f"score {fields[2].strip()!r} is not a number",
+                                  line_no) from None
             pairs.append((fields[0], fields[1], score))
     return pairs
 

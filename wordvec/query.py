@@ -24,7 +24,7 @@ COSMUL_EPSILON = 1e-3
 # Largest score block (queries x rows) held at once by batched searches: 2**25 float32 = 128 MB.
 BLOCK_ELEMENTS = 1 << 25
 # Block length for the top-k lower bound in `_top`.
-TOP_BLOCK = 128
+TOP_BLOCK = 64
 
 
 def _as_list(items):
