@@ -56,12 +56,12 @@ def test_round_trip_is_exact(tmp_path, small, format):
 
 
 def test_text_uses_six_digits_when_exact_and_nine_otherwise(tmp_path):
-    short = np.array([[0.418, 0.24968, -0.00066023]], dtype=np.float32)
+    short = np.array([[0.418, 0.656601, -0.00066023]], dtype=np.float32)
     long = np.array([[0.41800001, 1 / 3, 2.0]], dtype=np.float32)
     path = tmp_path / "v.txt"
     Vectors(["the", "of"], np.vstack([short, long])).save(path)
     lines = path.read_text().splitlines()
-    assert lines == ["2 3", "the 0.418 0.24968 -0.00066023",
+    assert lines == ["2 3", "the 0.418 0.656601 -0.00066023",
                      "of 0.418000013 0.333333343 2"]
     np.testing.assert_array_equal(load(path).vectors[1], long[0])
 

@@ -328,13 +328,13 @@ _POWERS_OF_TEN = 10.0 ** np.arange(-64, 64)
 def _exact_rows(block, digits):
     """Rows of `block` (float32) that `%.{digits}g` reproduces exactly when read back.
 
-    Rounds in float64 with numpy at `digits` significant digits, or fewer when the decimal
-    exponent estimated from the binary one is one too high; so a row it passes is exact (the
-    correctly rounded decimal that `%g` prints is at least as close to the value).
+    Rounds at `digits` significant digits in float64 with numpy; a row it passes is exact
+    (the correctly rounded decimal that `%g` prints is at least as close to each value).
     """
-    exponent = np.floor(np.frexp(block)[1] * np.log10(2.0)).astype(np.int64)  # >= log10|x|
-    scale = _POWERS_OF_TEN[digits - 1 - exponent + 64]
     with np.errstate(all="ignore"):
+        exponent = np.floor(np.log10(np.abs(block.astype(np.float64))))
+        exponent = np.nan_to_num(exponent, nan=0, posinf=0, neginf=0).astype(np.int64)
+        scale = _POWERS_OF_TEN[np.clip(digits - 1 - exponent, -63, 63) + 64]
         back = (np.round(block * scale) / scale).astype(np.float32)
     return (back == block).all(axis=1)
 
