@@ -15,7 +15,8 @@ from .common import load_vectors, vectors_option
               help="Words to map, one per line, or `word<TAB>group` lines to colour by group.")
 @click.option("-o", "--output", required=True, metavar="PLOT",
               help="Image to write (.png, .svg or .pdf).")
-@click.option("--csv", "csv_path", metavar="FILE", help="Also write word,x,y,group rows here.")
+@click.option("--csv", "csv_path", metavar="FILE",
+              help="Also write word,x,y,group rows here (`-`: standard output).")
 @click.option("--seed", type=int, default=0, show_default=True, help="t-SNE random state.")
 @click.option("--perplexity", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="t-SNE perplexity, clamped to (n_words - 1) / 3.")
@@ -44,6 +45,6 @@ def project(vectors_path, words, method, top, words_file, output, csv_path, seed
                        perplexity=perplexity, random_state=seed, groups=groups)
     plot(table, output, title=title)
     if csv_path:
-        save_csv(table, csv_path)
-    click.echo(f"wrote {output}" + (f" and {csv_path}" if csv_path else "")
-               + f": {len(table)} words, {method}")
+        save_csv(table, click.get_text_stream("stdout") if csv_path == "-" else csv_path)
+    click.echo(f"wrote {output}" + (f" and {csv_path}" if csv_path not in (None, "-") else "")
+               + f": {len(table)} words, {method}", err=True)

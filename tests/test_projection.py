@@ -144,6 +144,11 @@ def test_cli_project_words_file_pca(small_store, tmp_path):
     v = Vectors.load(small_store)
     expected = project_2d(v, ["cat", "dog", "france", "italy", "one", "two"], method="pca")
     assert np.allclose(table[["x", "y"]].to_numpy(), expected[["x", "y"]].to_numpy())
+    result = CliRunner().invoke(main, ["project", "--vectors", str(small_store), "--words",
+                                       str(path), "--method", "pca", "-o", str(out),
+                                       "--csv", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == csv_path.read_text(encoding="utf-8")
 
 
 def test_cli_project_top_and_errors(small_store, tmp_path):

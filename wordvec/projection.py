@@ -122,12 +122,16 @@ def clamp_perplexity(perplexity, n_words):
 
 
 def save_csv(table, path):
-    """Write `word,x,y,group` rows (with a header) to `path` atomically."""
-    with atomic_file(path, "w", encoding="utf-8", newline="") as f:
-        out = csv.writer(f)
+    """Write `word,x,y,group` rows (with a header) to `path` atomically, or to an open text
+    file (such as `sys.stdout`)."""
+    if hasattr(path, "write"):
+        out = csv.writer(path, lineterminator="\n")
         out.writerow(["word", "x", "y", "group"])
         for row in table[["word", "x", "y", "group"]].itertuples(index=False):
             out.writerow([row.word, repr(float(row.x)), repr(float(row.y)), row.group])
+        return
+    with atomic_file(path, "w", encoding="utf-8", newline="") as f:
+        save_csv(table, f)
 
 
 def plot(table, path, title=None):
