@@ -73,13 +73,15 @@ def test_bias_direction_one_pair_and_pca():
 
 
 def test_debias_tiny_store_keeps_excluded_and_equalizes():
-    keys = ["she", "he", "nurse", "queen", "king"]
-    matrix = np.array([[1, 1, 0], [-1, 1, 0], [0.5, 2, 1], [0.9, 0, 3], [-0.7, 0, 3]], np.float32)
+    keys = ["she", "he", "nurse", "queen", "king", "QUEEN"]
+    matrix = np.array([[1, 1, 0], [-1, 1, 0], [0.5, 2, 1], [0.9, 0, 3], [-0.7, 0, 3],
+                       [0.8, 0, 2]], np.float32)
     v = Vectors(keys, matrix)
     out = debias(v, pairs=[("she", "he")], exclude=["queen", "absent"],
                  equalize_pairs=[("she", "he")])
     assert np.allclose(out["nurse"], [0, 2, 1])              # neutralised
     assert np.array_equal(out["queen"], v["queen"])          # excluded
+    assert np.array_equal(out["QUEEN"], v["QUEEN"])          # ... in every case variant
     assert np.allclose(out["king"], [0, 0, 3])               # neither: neutralised
     e1, e2 = equalize(("she", "he"), [1, 0, 0], v)
     assert np.allclose(out[["she", "he"]], [e1, e2])
