@@ -23,6 +23,11 @@ COMMANDS = {
     "convert": "vectors:convert",
     "datasets": "datasets:datasets",
     "index": "index:index",
+    "similar": "query:similar",
+    "analogy": "query:analogy",
+    "similarity": "query:similarity",
+    "doesnt-match": "query:doesnt_match",
+    "evaluate": "query:evaluate",
     "train": "train:train",
 }
 

@@ -116,9 +116,9 @@ def test_bad_similarity_files(tmp_path):
     path.write_text("# c\na b 3\n")
     with pytest.raises(FormatError, match="sim.tsv line 2: expected 3 tab-separated fields"):
         evaluate_similarities(v, path)
-    path.write_text("x\ty\t3\n")
-    with pytest.raises(ValueError, match="every pair has an unknown word"):
-        evaluate_similarities(v, path)
+    path.write_text("x\ty\t3\na\tb\t4\n")
+    row = evaluate_similarities(v, path).loc["sim"]
+    assert np.isnan(row["pearson"]) and (row["pairs"], row["oov_ratio"]) == (1, 0.5)
 
 
 def test_builtin_names(gensim_data):

@@ -194,8 +194,9 @@ def evaluate_similarities(vectors, datasets=DEFAULT_SIMILARITIES, restrict_vocab
     Returns
     -------
     pandas.DataFrame
-        One row per data set (index: its name or file stem). Columns: `pearson`, `spearman`,
-        `pairs` (pairs used), `oov` (pairs skipped for an unknown word), `oov_ratio`.
+        One row per data set (index: its name or file stem). Columns: `pearson`, `spearman`
+        (NaN with fewer than 2 known pairs), `pairs` (pairs used), `oov` (pairs skipped for an
+        unknown word), `oov_ratio`.
     """
     from scipy import stats
 
@@ -211,15 +212,14 @@ def evaluate_similarities(vectors, datasets=DEFAULT_SIMILARITIES, restrict_vocab
         pairs = read_similarities(dataset)
         rows = _lookup([p[:2] for p in pairs], known, case_insensitive)
         ok = (rows >= 0).all(axis=1)
-        if not ok.any():
-            raise ValueError(f"{dataset_path(dataset)}: every pair has an unknown word")
         gold = np.array([p[2] for p in pairs])[ok]
         model = np.einsum("ij,ij->i", unit[rows[ok, 0]].astype(np.float64),
                           unit[rows[ok, 1]].astype(np.float64))
         name = str(dataset) if str(dataset) in DATASETS else Path(dataset).stem
+        enough = ok.sum() >= 2  # a correlation needs two pairs
         records[name] = {
-            "pearson": stats.pearsonr(gold, model)[0],
-            "spearman": stats.spearmanr(gold, model)[0],
+            "pearson": stats.pearsonr(gold, model)[0] if enough else np.nan,
+            "spearman": stats.spearmanr(gold, model)[0] if enough else np.nan,
             "pairs": int(ok.sum()),
             "oov": int((~ok).sum()),
             "oov_ratio": float((~ok).mean()),

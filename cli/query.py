@@ -1,0 +1,152 @@
+"""`wordvec similar`, `analogy`, `similarity`, `doesnt-match`, `evaluate`: queries on a store."""
+
+import json
+
+import click
+
+from .common import load_vectors, print_neighbours, vectors_option
+
+
+def query_options(func):
+    """--vectors, -n/--topn and --json, shared by the neighbour commands (extend here)."""
+    func = click.option("--json", "as_json", is_flag=True,
+                        help='Print a JSON array of {"word", "score"} objects.')(func)
+    func = click.option("-n", "--topn", type=click.IntRange(min=1), default=10, show_default=True,
+                        help="Number of neighbours to print.")(func)
+    return vectors_option(func)
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True, metavar="WORD [WORD...]")
+@click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
+              help="Search only the first N (most frequent) words.")
+@query_options
+def similar(words, restrict_vocab, vectors_path, topn, as_json):
+    """Nearest neighbours (cosine) of a word, or of the sum of several words.
+
+    \b
+    Example:
+      wordvec similar frog --vectors glove.6B.50d.txt -n 5
+    """
+    vectors = load_vectors(vectors_path)
+    print_neighbours(vectors.most_similar(positive=list(words), topn=topn,
+                                          restrict_vocab=restrict_vocab), as_json)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@click.argument("c")
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="3CosAdd, or 3CosMul (Levy & Goldberg 2014).")
+@click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
+              help="Search only the first N (most frequent) words.")
+@query_options
+def analogy(a, b, c, method, restrict_vocab, vectors_path, topn, as_json):
+    """Words closest to A - B + C (B is to A as C is to ...).
+
+    \b
+    Example:
+      wordvec analogy king man woman --vectors glove.6B.50d.txt   # queen
+    """
+    vectors = load_vectors(vectors_path)
+    print_neighbours(vectors.analogy(a, b, c, topn=topn, method=method,
+                                     restrict_vocab=restrict_vocab), as_json)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@vectors_option
+@click.option("--json", "as_json", is_flag=True, help='Print {"a", "b", "score"} as JSON.')
+def similarity(a, b, vectors_path, as_json):
+    """Cosine similarity of two words.
+
+    \b
+    Example:
+      wordvec similarity father mother --vectors glove.6B.50d.txt
+    """
+    score = load_vectors(vectors_path).similarity(a, b)
+    if as_json:
+        click.echo(json.dumps({"a": a, "b": b, "score": round(score, 6)}, ensure_ascii=False))
+    else:
+        click.echo(f"{score:.6f}")
+
+
+@click.command("doesnt-match")
+@click.argument("words", nargs=-1, required=True, metavar="WORD WORD [WORD...]")
+@vectors_option
+@click.option("--json", "as_json", is_flag=True,
+              help='Print a JSON array of {"word", "score"} objects.')
+def doesnt_match(words, vectors_path, as_json):
+    """The odd one out: the words by cosine to their mean, least central first.
+
+    The first line is the word that does not match.
+
+    \b
+    Example:
+      wordvec doesnt-match breakfast cereal dinner lunch --vectors glove.6B.50d.txt
+    """
+    if len(words) < 2:
+        raise click.UsageError("give at least 2 words")
+    ranked = load_vectors(vectors_path).rank_by_centrality(words)
+    print_neighbours(ranked[::-1], as_json)
+
+
+@click.command()
+@vectors_option
+@click.option("--analogies", metavar="FILE",
+              help="Google-analogy file (': section' lines), or a built-in name; "
+                   "default questions-words unless only --similarities is given.")
+@click.option("--similarities", multiple=True, metavar="FILE",
+              help="Word-similarity file (w1 TAB w2 TAB score) or built-in name; repeatable; "
+                   "default wordsim353 and simlex999 unless only --analogies is given.")
+@click.option("--restrict-vocab", type=click.IntRange(min=1), default=300000, show_default=True,
+              help="Only the first N (most frequent) words are known and searched.")
+@click.option("--case-sensitive", is_flag=True,
+              help="Compare words as they are (default: upper-cased, as gensim does).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensitive, as_json):
+    """Analogy accuracy (3CosAdd) and word-similarity correlations, as gensim computes them.
+
+    Built-in sets (from gensim's package data): questions-words, wordsim353, simlex999.
+
+    \b
+    Examples:
+      wordvec evaluate --vectors glove.6B.50d.txt --restrict-vocab 30000
+      wordvec evaluate --vectors vec.txt --similarities my_pairs.tsv --json
+    """
+    from wordvec.evaluate import (
+        DEFAULT_ANALOGIES,
+        DEFAULT_SIMILARITIES,
+        evaluate_analogies,
+        evaluate_similarities,
+    )
+
+    if analogies is None and not similarities:
+        analogies, similarities = DEFAULT_ANALOGIES, DEFAULT_SIMILARITIES
+    vectors = load_vectors(vectors_path)
+    options = {"restrict_vocab": restrict_vocab, "case_insensitive": not case_sensitive}
+    tables = {}
+    if analogies is not None:
+        tables["analogies"] = evaluate_analogies(vectors, analogies, **options)
+    if similarities:
+        tables["similarities"] = evaluate_similarities(vectors, list(similarities), **options)
+    if as_json:
+        click.echo(json.dumps(_evaluation_json(tables), ensure_ascii=False))
+        return
+    for name, table in tables.items():
+        click.echo(f"{name}:")
+        click.echo(table.to_string(float_format=lambda x: f"{x:.4f}", na_rep="-"))
+        click.echo()
+
+
+def _evaluation_json(tables):
+    """{"analogies": {"overall": {...}, "sections": {...}}, "similarities": {name: {...}}}."""
+    out = {}
+    if "analogies" in tables:
+        records = json.loads(tables["analogies"].to_json(orient="index"))
+        out["analogies"] = {"overall": records.pop("overall"), "sections": records}
+    if "similarities" in tables:
+        out["similarities"] = json.loads(tables["similarities"].to_json(orient="index"))
+    return out
