@@ -2,7 +2,8 @@
 
 Parameters are float32: word vectors `W` and context vectors `C` `(n_words, dim)`, biases
 `bw`, `bc` `(n_words,)`, and AdaGrad accumulators of the same shapes (`gW`, `gC`, `gbw`,
-`gbc`). A nonzero is `pairs[t] = (i, j)` with `targets[t] = (log X_ij, f(X_ij))`.
+`gbc`). A nonzero is `pairs[t] = (i, j)` with `targets[t] = (log X_ij, f(X_ij))` (the
+trainer keeps both in one `(nnz, 4)` array of 16-byte rows, so a shuffle moves one line each).
 
 The update is glove.c's (v1.2): with `diff = W_i . C_j + bw_i + bc_j - log X_ij` and
 `fdiff = f(X_ij) * diff`, each vector component takes the step
@@ -57,19 +58,29 @@ def _epoch(W, C, bw, bc, gW, gC, gbw, gbc, pairs, targets, lo, hi, eta, clip, n_
     return losses.sum()
 
 
-epoch_serial = numba.njit(_epoch, fastmath=_FLAGS, cache=True)
-epoch_parallel = numba.njit(_epoch, fastmath=_FLAGS, parallel=True, cache=True)
+# error_model="numpy": no zero-division branches, so the update loop vectorises (1.7x)
+epoch_serial = numba.njit(_epoch, fastmath=_FLAGS, error_model="numpy", cache=True)
+epoch_parallel = numba.njit(_epoch, fastmath=_FLAGS, error_model="numpy", parallel=True,
+                            cache=True)
 
 
 @numba.njit(cache=True)
-def shuffle(pairs, targets, seed):
-    """Fisher-Yates shuffle of the nonzeros in place (rows of both arrays move together)."""
-    np.random.seed(seed)
-    for t in range(pairs.shape[0] - 1, 0, -1):
-        r = np.random.randint(0, t + 1)
-        for c in range(2):
-            pairs[t, c], pairs[r, c] = pairs[r, c], pairs[t, c]
-            targets[t, c], targets[r, c] = targets[r, c], targets[t, c]
+def shuffle(rows, seed):
+    """Fisher-Yates shuffle of the rows of a 2-D array in place (xorshift64* generator)."""
+    state = np.uint64(seed) | np.uint64(1)
+    width = rows.shape[1]
+    for t in range(rows.shape[0] - 1, 0, -1):
+        state ^= state >> np.uint64(12)
+        state ^= state << np.uint64(25)
+        state ^= state >> np.uint64(27)
+        x = state * np.uint64(2685821657736338717)
+        bound = np.uint64(t + 1)
+        if bound <= np.uint64(1 << 32):   # Lemire's multiply-shift, else modulo
+            r = np.int64(((x >> np.uint64(32)) * bound) >> np.uint64(32))
+        else:
+            r = np.int64(x % bound)
+        for c in range(width):
+            rows[t, c], rows[r, c] = rows[r, c], rows[t, c]
 
 
 @numba.njit(cache=True)

@@ -181,10 +181,10 @@ class GloVe:
         else:
             seed, epoch, losses = self._seed(), 0, []
             params = _initial_params(len(X.words), self.dim, seed)
-        pairs, targets = _nonzeros(X, self.x_max, self.alpha)
+        nz, pairs, targets = _nonzeros(X, self.x_max, self.alpha)
         for e in range(epoch):   # replay the past epochs' orders
-            _shuffle(pairs, targets, seed, e)
-        losses = self._train(params, pairs, targets, seed, epoch, losses, X)
+            _shuffle(nz, seed, e)
+        losses = self._train(params, nz, pairs, targets, seed, epoch, losses, X)
         self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
         self.cooccurrence_meta_ = dict(X.meta)
         W, C = params["W"], params["C"]
@@ -196,7 +196,7 @@ class GloVe:
         self.loss_history_ = np.asarray(losses, dtype=np.float64)
         return self
 
-    def _train(self, p, pairs, targets, seed, epoch, losses, X):
+    def _train(self, p, nz, pairs, targets, seed, epoch, losses, X):
         import numba
 
         from .._kernels.glove import epoch_parallel, epoch_serial
@@ -212,7 +212,7 @@ class GloVe:
         while epoch < self.epochs:
             with Progress(f"epoch {epoch + 1}/{self.epochs}", unit="nonzeros", total=n,
                           enabled=self.progress) as bar:
-                _shuffle(pairs, targets, seed, epoch)
+                _shuffle(nz, seed, epoch)
                 total = 0.0
                 for lo in range(0, n, SLICE):
                     hi = min(n, lo + SLICE)
@@ -279,20 +279,22 @@ def _initial_params(n_words, dim, seed):
 
 
 def _nonzeros(X, x_max, alpha):
-    """`pairs` int32 `(nnz, 2)` = (i, j) and `targets` float32 `(nnz, 2)` = (log X, f(X))."""
-    pairs = np.empty((X.nnz, 2), dtype=np.int32)
-    targets = np.empty((X.nnz, 2), dtype=np.float32)
+    """The nonzeros as one int32 `(nnz, 4)` array, rows (i, j, log X, f(X)) with the last two
+    stored as float32 bits; returns it and its `pairs` `(nnz, 2)` and `targets` views."""
+    nz = np.empty((X.nnz, 4), dtype=np.int32)
+    targets = nz.view(np.float32)[:, 2:]
     for lo in range(0, X.nnz, SLICE):
         hi = min(X.nnz, lo + SLICE)
         vals = np.asarray(X.vals[lo:hi], dtype=np.float64)
-        pairs[lo:hi, 0] = X.rows[lo:hi]
-        pairs[lo:hi, 1] = X.cols[lo:hi]
+        nz[lo:hi, 0] = X.rows[lo:hi]
+        nz[lo:hi, 1] = X.cols[lo:hi]
         targets[lo:hi, 0] = np.log(vals)
         targets[lo:hi, 1] = weighting(vals, x_max, alpha)
-    return pairs, targets
+    return nz, nz[:, :2], targets
 
 
-def _shuffle(pairs, targets, seed, epoch):
+def _shuffle(nz, seed, epoch):
     from .._kernels.glove import shuffle
 
-    shuffle(pairs, targets, int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0]))
+    state = np.random.SeedSequence([seed, epoch]).generate_state(1, np.uint64)[0]
+    shuffle(nz, int(state >> np.uint64(1)))
