@@ -10,6 +10,13 @@ Unknown words are not an error: they take the embedding's unknown row, the zero 
 (they count in the mean's denominator; for the LSTM they are zero input steps). A sentence
 with no words raises ValueError.
 
+As in the course's Keras model, the LSTM reads every sentence padded with zero vectors to
+``max_len_`` words (the longest training sentence; a longer sentence to its own length) and
+runs over the padding without a mask, so its answer is read a fixed number of steps after
+the start. Measured on GloVe 6B 50d over seeds 0-4: test accuracy median 0.875 this way,
+0.73 with masks (reading the state right after the last word), see
+`benchmarks/report_emojify.py`.
+
 A saved model (a folder: ``model.json`` + ``params.npz``) keeps its own weights and the path
 of the vector store it was trained on, never a copy of the store; `load` reads that path
 again unless given ``vectors=``. Words the model never saw in training still get their
@@ -87,7 +94,7 @@ def _fingerprint(vectors, words):
     """``(words, hash)``: up to 50 of `words` and a hash of their rounded vectors in `vectors`,
     so that `load` notices a different store."""
     known = sorted(w for w in set(words) if w in vectors)[:50]
-    rows = np.round(vectors[known].astype(np.float64), 3) if known else np.zeros(0)
+    rows = np.round(vectors.vectors[vectors.indices(known)].astype(np.float64), 3)
     rows += 0.0                                    # -0.0 -> 0.0
     digest = hashlib.sha1(("\n".join(known)).encode() + rows.tobytes()).hexdigest()[:16]
     return known, digest
@@ -151,7 +158,7 @@ class _Emojifier:
         meta = {"kind": self.kind, "params": self._init_params(),
                 "classes": self.classes_.tolist(), "vectors_path": self.vectors_path_,
                 "dim": self.vectors_.dim, "fingerprint": self.fingerprint_,
-                "loss_history": [float(x) for x in self.loss_history_]}
+                "loss_history": [float(x) for x in self.loss_history_], **self._save_extra()}
         _save_files(path, meta, self._arrays())
 
     @classmethod
@@ -162,6 +169,8 @@ class _Emojifier:
         model.classes_ = np.array(meta["classes"])
         model.fingerprint_ = meta["fingerprint"]
         model.loss_history_ = meta["loss_history"]
+        if "max_len" in meta:
+            model.max_len_ = meta["max_len"]
         model.embedding_ = Embedding(vectors)
         model._build(len(model.classes_))
         model._set_arrays(arrays)
@@ -257,12 +266,17 @@ class EmojifierMean(_Emojifier):
     def _arrays(self):
         return dict(self.dense_.params)
 
+    def _save_extra(self):
+        return {}
+
     def _set_arrays(self, arrays):
         self.dense_.params = {"W": arrays["W"], "b": arrays["b"]}
 
 
 class EmojifierLSTM(_Emojifier):
     """Frozen embedding -> LSTM -> dropout -> LSTM -> dropout -> dense -> softmax (Adam).
+
+    Sentences are zero-padded to ``max_len_`` words, no mask (see the module docstring).
 
     Parameters
     ----------
@@ -308,12 +322,20 @@ class EmojifierLSTM(_Emojifier):
         }
 
     def _logits(self, tokens, training=False):
-        ids, mask = self.embedding_.encode(tokens)
-        L = self.layers_
-        x = self.embedding_.forward(ids)
-        x = L["drop1"].forward(L["lstm1"].forward(x, mask=mask), training)
-        x = L["drop2"].forward(L["lstm2"].forward(x, mask=mask), training)
-        return L["dense"].forward(x)
+        # Sentences are padded to max(max_len_, own length) and grouped by that length, so
+        # a sentence's prediction never depends on the others in the batch.
+        lengths = np.array([max(len(t), self.max_len_) for t in tokens])
+        out = np.empty((len(tokens), len(self.classes_)))
+        for length in np.unique(lengths):
+            rows = np.flatnonzero(lengths == length)
+            ids, _ = self.embedding_.encode([tokens[i] for i in rows])
+            ids = np.pad(ids, ((0, 0), (0, length - ids.shape[1])))
+            L = self.layers_
+            x = self.embedding_.forward(ids)
+            x = L["drop1"].forward(L["lstm1"].forward(x), training)
+            x = L["drop2"].forward(L["lstm2"].forward(x), training)
+            out[rows] = L["dense"].forward(x)
+        return out
 
     def _backward(self, dlogits):
         L = self.layers_
@@ -321,6 +343,7 @@ class EmojifierLSTM(_Emojifier):
         L["lstm1"].backward(L["drop1"].backward(L["lstm2"].backward(d)))
 
     def _train(self, tokens, y, bar):
+        self.max_len_ = max(len(t) for t in tokens)
         opt = Adam(lr=self.learning_rate)
         params = self._arrays()
         n = len(tokens)
@@ -341,6 +364,9 @@ class EmojifierLSTM(_Emojifier):
     def _arrays(self):
         return {f"{name}.{k}": v for name, layer in self.layers_.items()
                 for k, v in layer.params.items()}
+
+    def _save_extra(self):
+        return {"max_len": self.max_len_}
 
     def _set_arrays(self, arrays):
         for key, value in arrays.items():
