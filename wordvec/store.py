@@ -18,7 +18,7 @@ from .query import QueryMixin
 
 
 class Vectors(QueryMixin):
-    """Word vectors: `keys` (row order), `key_to_index`, `vectors` `(n_words, dim)` float32, `counts`.
+    """Word vectors: `keys` (row order), `key_to_index`, a float32 `vectors` matrix, `counts`.
 
     Parameters
     ----------
@@ -36,16 +36,12 @@ class Vectors(QueryMixin):
         if vectors.dtype != np.float32:
             vectors = vectors.astype(np.float32)
         if vectors.ndim != 2:
-            raise ValueError(f"vectors must be a 2-D (n_words, dim) matrix, got shape {vectors.shape}")
+            raise ValueError(f"vectors must be a 2-D (n_words, dim) matrix, got {vectors.shape}")
         if len(keys) != vectors.shape[0]:
             raise ValueError(f"{len(keys)} keys but {vectors.shape[0]} vector rows")
-        key_to_index = {}
-        for i, key in enumerate(keys):
-            if not isinstance(key, str) or not key:
-                raise ValueError(f"row {i}: keys must be non-empty strings, got {key!r}")
-            if key in key_to_index:
-                raise ValueError(f"duplicate key {key!r} at rows {key_to_index[key]} and {i}")
-            key_to_index[key] = i
+        key_to_index = dict(zip(keys, range(len(keys))))
+        if len(key_to_index) != len(keys) or not all(type(k) is str and k for k in keys):
+            _raise_bad_key(keys)
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(keys),):
@@ -204,3 +200,14 @@ class Vectors(QueryMixin):
         if self.counts is not None:
             kv.expandos["count"] = np.array(self.counts, dtype=np.int64)
         return kv
+
+
+def _raise_bad_key(keys):
+    """Name the first key that is not a non-empty string, or the first duplicate."""
+    seen = {}
+    for i, key in enumerate(keys):
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"row {i}: keys must be non-empty strings, got {key!r}")
+        if key in seen:
+            raise ValueError(f"duplicate key {key!r} at rows {seen[key]} and {i}")
+        seen[key] = i
