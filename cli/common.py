@@ -20,6 +20,17 @@ def load_vectors(path, **kwargs):
     return wordvec.load(path, **kwargs)
 
 
+def load_index(path, vectors, ann, search_k=None):
+    """The Annoy index saved beside the store at `path` (`wordvec index`) if `ann`, else None."""
+    if not ann:
+        if search_k is not None:
+            raise click.UsageError("--search-k needs --ann")
+        return None
+    from wordvec.ann import AnnIndex
+
+    return AnnIndex.load(AnnIndex.path_for(path), vectors, search_k=search_k)
+
+
 def print_neighbours(pairs, as_json):
     """Print (word, score) pairs as aligned text, or as a JSON array of {"word", "score"}."""
     if as_json:

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import load_vectors, print_neighbours, vectors_option
+from .common import load_index, load_vectors, print_neighbours, vectors_option
 
 
 def query_options(func):
@@ -13,6 +13,11 @@ def query_options(func):
                         help='Print a JSON array of {"word", "score"} objects.')(func)
     func = click.option("-n", "--topn", type=click.IntRange(min=1), default=10, show_default=True,
                         help="Number of neighbours to print.")(func)
+    func = click.option("--search-k", type=click.IntRange(min=1), default=None, metavar="K",
+                        help="With --ann: tree nodes searched (default 2000); more is slower "
+                             "and closer to exact.")(func)
+    func = click.option("--ann", is_flag=True,
+                        help="Use the Annoy index saved beside the store (`wordvec index`).")(func)
     return vectors_option(func)
 
 
@@ -21,16 +26,18 @@ def query_options(func):
 @click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
               help="Search only the first N (most frequent) words.")
 @query_options
-def similar(words, restrict_vocab, vectors_path, topn, as_json):
+def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
     """Nearest neighbours (cosine) of a word, or of the sum of several words.
 
     \b
     Example:
       wordvec similar frog --vectors glove.6B.50d.txt -n 5
+      wordvec similar frog --vectors glove50 --ann   # after `wordvec index`
     """
     vectors = load_vectors(vectors_path)
+    index = load_index(vectors_path, vectors, ann, search_k)
     print_neighbours(vectors.most_similar(positive=list(words), topn=topn,
-                                          restrict_vocab=restrict_vocab), as_json)
+                                          restrict_vocab=restrict_vocab, index=index), as_json)
 
 
 @click.command()
@@ -42,7 +49,7 @@ def similar(words, restrict_vocab, vectors_path, topn, as_json):
 @click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
               help="Search only the first N (most frequent) words.")
 @query_options
-def analogy(a, b, c, method, restrict_vocab, vectors_path, topn, as_json):
+def analogy(a, b, c, method, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
     """Words closest to A - B + C (B is to A as C is to ...).
 
     \b
@@ -50,8 +57,9 @@ def analogy(a, b, c, method, restrict_vocab, vectors_path, topn, as_json):
       wordvec analogy king man woman --vectors glove.6B.50d.txt   # queen
     """
     vectors = load_vectors(vectors_path)
+    index = load_index(vectors_path, vectors, ann, search_k)
     print_neighbours(vectors.analogy(a, b, c, topn=topn, method=method,
-                                     restrict_vocab=restrict_vocab), as_json)
+                                     restrict_vocab=restrict_vocab, index=index), as_json)
 
 
 @click.command()

@@ -240,3 +240,20 @@ def test_most_similar_and_analogy_take_the_index(store):
     assert "w5" not in [w for w, _ in found]
     exact = dict(store.most_similar("w5", topn=len(store) - 1))
     assert all(abs(exact[w] - s) < 1e-6 for w, s in found)
+
+
+def test_cli_similar_and_analogy_use_the_saved_index(tmp_path, store):
+    folder = tmp_path / "store"
+    store.save(folder)
+    base = ["--vectors", str(folder), "-n", "5", "--json"]
+    assert run("similar", "w5", "--ann", *base).exit_code == 1  # no index yet
+    assert "no Annoy index here" in run("similar", "w5", "--ann", *base).output
+    assert run("index", "--vectors", str(folder), "--trees", "4", "--seed", "0").exit_code == 0
+    exact = run("similar", "w5", *base)
+    approx = run("similar", "w5", "--ann", "--search-k", "12000", *base)
+    assert approx.exit_code == 0, approx.output
+    assert json.loads(approx.output) == json.loads(exact.output)
+    analogy = run("analogy", "w1", "w2", "w3", "--ann", "--search-k", "12000", *base)
+    assert json.loads(analogy.output) == json.loads(run("analogy", "w1", "w2", "w3", *base).output)
+    result = run("similar", "w5", "--search-k", "10", *base)
+    assert result.exit_code == 2 and "--search-k needs --ann" in result.output

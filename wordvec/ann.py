@@ -144,7 +144,8 @@ class AnnIndex:
             More trees: better recall at a given `search_k`, a larger file, a slower build.
             Default `DEFAULT_TREES`.
         seed : int, optional
-            Annoy's random seed; with the same seed and `n_jobs` the forest is the same.
+            Annoy's random seed; the same seed and number of build threads give the same
+            forest (`n_jobs=-1` uses one thread per core).
         search_k : int, optional
             Default `search_k` of queries (`DEFAULT_SEARCH_K`).
         n_jobs : int
