@@ -66,9 +66,9 @@ def train(vectors_path, kind, seed, epochs, output, as_json, quiet):
     click.echo(f"train accuracy {result['train_accuracy']:.3f} ({len(X)} sentences)")
     click.echo(f"test accuracy  {result['test_accuracy']:.3f} ({len(Xt)} sentences)")
     click.echo("test confusion matrix (rows: true, columns: predicted)")
-    click.echo("      " + "".join(f"{e:>4}" for e in range(len(EMOJIS))))
-    for label, row in enumerate(confusion):
-        click.echo(f"{label} {EMOJIS[label]:<3}" + "".join(f"{n:>4}" for n in row))
+    click.echo("    " + "".join(f"{e:>4}" for e in range(len(EMOJIS))))
+    for label, row in enumerate(confusion):   # emoji are 2 columns wide, whatever len() says
+        click.echo(f"{label} {EMOJIS[label]}" + "".join(f"{n:>4}" for n in row))
     click.echo(f"wrote {output}")
 
 
@@ -105,4 +105,4 @@ def predict(model_path, vectors_path, as_json, sentences):
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        click.echo(f"{row['emoji']:<3} {row['probability']:.3f}  {row['sentence']}")
+        click.echo(f"{row['emoji']}  {row['probability']:.3f}  {row['sentence']}")
