@@ -98,28 +98,48 @@ def drain_table(keys, vals, dense, n_rows):
                 dense[a, b] = 0
                 n += 1
     keys[n:] = EMPTY
-    # American flag sort by row (in place), then each row's run by key.
-    ends = np.zeros(n_rows + 1, np.int64)
-    for t in range(n):
-        ends[(keys[t] >> 32) + 1] += 1
-    for r in range(n_rows):
-        ends[r + 1] += ends[r]
-    nxt = ends[:-1].copy()
-    for r in range(n_rows):
-        t = nxt[r]
-        while t < ends[r + 1]:
-            row = keys[t] >> 32
-            if row == r:
-                t += 1
-                continue
-            dest = nxt[row]
-            nxt[row] += 1
-            _swap(keys, vals, t, dest)
-        nxt[r] = t
-    for r in range(n_rows):
-        if ends[r + 1] - ends[r] > 1:
-            sort_pairs(keys[ends[r]:ends[r + 1]], vals[ends[r]:ends[r + 1]], ends[r + 1] - ends[r])
+    # MSD radix sort by row in two in-place American-flag passes (high bits, then low bits,
+    # so that each pass writes to few enough buckets to stay in cache), then each row by key.
+    bits = 1
+    while (1 << bits) < n_rows:
+        bits += 1
+    low = bits // 2
+    top = np.empty((1 << (bits - low)) + 1, np.int64)
+    _flag_pass(keys, vals, 0, n, 32 + low, bits - low, top)
+    rows = np.empty((1 << low) + 1, np.int64)
+    for b in range(top.shape[0] - 1):
+        if top[b + 1] - top[b] > 1:
+            _flag_pass(keys, vals, top[b], top[b + 1], 32, low, rows)
+            for r in range(rows.shape[0] - 1):
+                if rows[r + 1] - rows[r] > 1:
+                    sort_pairs(keys[rows[r]:rows[r + 1]], vals[rows[r]:rows[r + 1]],
+                               rows[r + 1] - rows[r])
     return n
+
+
+@numba.njit(cache=True)
+def _flag_pass(keys, vals, lo, hi, shift, nbits, ends):
+    """Group `keys[lo:hi]` (and `vals`) in place by the digit `(key >> shift) & (2**nbits - 1)`;
+    `ends[d]:ends[d + 1]` is where digit d lands."""
+    m = 1 << nbits
+    mask = np.int64(m - 1)
+    ends[:] = 0
+    for t in range(lo, hi):
+        ends[((keys[t] >> shift) & mask) + 1] += 1
+    ends[0] = lo
+    for d in range(m):
+        ends[d + 1] += ends[d]
+    nxt = ends[:m].copy()
+    for d in range(m):
+        t = nxt[d]
+        while t < ends[d + 1]:
+            digit = (keys[t] >> shift) & mask
+            if digit == d:
+                t += 1
+            else:
+                _swap(keys, vals, t, nxt[digit])
+                nxt[digit] += 1
+        nxt[d] = t
 
 
 @numba.njit(cache=True)

@@ -40,7 +40,7 @@ from ._progress import Progress
 
 FORMAT_VERSION = 1
 MAX_WINDOW = 20          # lcm(1..20) * counts must fit in int64
-LOAD_FACTOR = 0.65
+LOAD_FACTOR = 0.7
 DENSE_MAX = 4096         # the dense block covers pairs among at most this many top words
 _REC = np.dtype([("key", "<i8"), ("val", "<i8")])
 _UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
