@@ -100,28 +100,20 @@ def _top(scores, topn, exclude=None, rows=None):
     return ids, best
 
 
-def _pad(lists):
-    """Ragged lists of row numbers -> an int64 matrix padded with -1."""
-    width = max((len(x) for x in lists), default=0)
-    out = np.full((len(lists), width), -1, dtype=np.int64)
-    for i, x in enumerate(lists):
-        out[i, :len(x)] = x
-    return out
-
-
 class QueryMixin:
     """Query methods of `Vectors` (kept here so that store.py stays about storage)."""
 
     # ------------------------------------------------------------------ helpers
-    def _unit_vector(self, item):
-        """A word or a raw vector -> (unit float32 vector, store row or None)."""
-        if isinstance(item, str):
-            row = self.index(item)
-            return self.normed[row], row
+    def _vector(self, item):
+        """A raw query vector -> float32 `(dim,)`; ValueError naming a wrong shape."""
         vector = np.asarray(item, dtype=np.float32)
         if vector.shape != (self.dim,):
             raise ValueError(f"query vector has shape {vector.shape}, expected ({self.dim},)")
-        return _unit(vector), None
+        return vector
+
+    def _unit_vector(self, item):
+        """A word or a raw vector -> its unit float32 vector."""
+        return self.normed[self.index(item)] if isinstance(item, str) else _unit(self._vector(item))
 
     def _restrict(self, restrict_vocab):
         """Number of leading rows a search looks at."""
@@ -149,11 +141,9 @@ class QueryMixin:
     # ------------------------------------------------------------------ queries
     def similarity(self, a, b):
         """Cosine similarity of two words (or vectors)."""
-        ua, _ = self._unit_vector(a)
-        ub, _ = self._unit_vector(b)
-        return float(np.dot(ua, ub))
+        return float(np.dot(self._unit_vector(a), self._unit_vector(b)))
 
-    def query_vector(self, positive=None, negative=None):
+    def _combine(self, positive=None, negative=None):
         """Unit vector of sum(positive) - sum(negative) and the rows of the words used.
 
         Words contribute their unit vectors; raw vectors are used as given (as gensim does).
@@ -170,10 +160,7 @@ class QueryMixin:
                     vector = self.normed[row]
                     used.append(row)
                 else:
-                    vector = np.asarray(item, dtype=np.float32)
-                    if vector.shape != (self.dim,):
-                        raise ValueError(f"query vector has shape {vector.shape}, "
-                                         f"expected ({self.dim},)")
+                    vector = self._vector(item)
                 total = total + vector if sign > 0 else total - vector
         return _unit(total), used
 
@@ -199,7 +186,7 @@ class QueryMixin:
         """
         if topn < 1:
             raise ValueError(f"topn must be >= 1, got {topn}")
-        query, used = self.query_vector(positive, negative)
+        query, used = self._combine(positive, negative)
         return self._search(query, used, topn, restrict_vocab, index)
 
     def _search(self, query, used, topn, restrict_vocab, index):
@@ -207,7 +194,7 @@ class QueryMixin:
         rows = self._candidates(query, topn + len(used), n_rows, index)
         matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
         scores = (matrix @ query)[None, :]
-        exclude = _pad([used])
+        exclude = np.array([used], dtype=np.int64).reshape(1, -1)
         ids, best = _top(scores, topn, exclude, None if rows is None else rows[None, :])
         return self._pairs(ids[0], best[0])
 
@@ -265,7 +252,7 @@ class QueryMixin:
             raise ValueError(f"topn must be >= 1, got {topn}")
         used = self.indices([a, b, c])
         n_rows = self._restrict(restrict_vocab)
-        query, _ = self.query_vector([a, c], [b])
+        query, _ = self._combine([a, c], [b])
         rows = self._candidates(query, topn + 3, n_rows, index)
         matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
         cos = (matrix @ self.normed[used].T + 1) / 2  # (n_candidates, 3), shifted to [0, 1]
