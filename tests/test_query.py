@@ -3,6 +3,8 @@ approximate paths, and the course's reference numbers on the real GloVe 6B 50d v
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wordvec.query as query
 from wordvec import Vectors
@@ -160,6 +162,22 @@ def test_top_bound_keeps_ties_and_handles_few_candidates():
     assert ids[1].tolist() == [0, 1, 2]  # all tied: lowest rows first
     ids, best = query._top(np.array([[0.1, 0.3]]), 5, exclude=np.array([[1]]))
     assert ids[0].tolist() == [0, 1] and best[0].tolist() == [0.1, -np.inf]  # -inf: excluded
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 700), st.integers(1, 15), st.integers(0, 2**32 - 1))
+def test_top_matches_a_stable_sort(n_queries, n_candidates, topn, seed):
+    """Scores drawn from few values (many ties), random exclusions; oracle: stable argsort."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 6, size=(n_queries, n_candidates)).astype(np.float32)
+    exclude = rng.integers(-1, n_candidates, size=(n_queries, 3))
+    ids, best = query._top(scores.copy(), topn, exclude)
+    for q in range(n_queries):
+        row = scores[q].copy()
+        row[exclude[q][exclude[q] >= 0]] = -np.inf
+        order = np.argsort(-row, kind="stable")[:topn]
+        assert ids[q].tolist() == order.tolist()
+        assert best[q].tolist() == row[order].tolist()
 
 
 def test_approximate_index_candidates_are_ranked_exactly():
