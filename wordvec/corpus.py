@@ -261,8 +261,11 @@ class Vocabulary:
         kept.sort(key=lambda wc: wc[1], reverse=True)  # stable: ties keep first-seen order
         if max_vocab is not None:
             kept = kept[:max_vocab]
-        words = [w for w, _ in kept]
         counts = np.fromiter((c for _, c in kept), dtype=np.int64, count=len(kept))
+        # Fresh copies of the kept words: the counter's keys are scattered among the freed
+        # token strings of every block and would keep that memory from being returned.
+        words = [w.encode().decode() for w, _ in kept]
+        del counter, kept
         return cls(words, counts, total)
 
 

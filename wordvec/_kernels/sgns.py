@@ -10,7 +10,10 @@ a job's draws do not depend on which thread runs it.
 """
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 MAX_EXP = 6
 EXP_TABLE_SIZE = 1000
@@ -50,6 +53,51 @@ def alias_table(weights):
     for i in small + large:  # leftovers are 1 up to rounding
         cut[i] = 1.0
     return np.minimum(np.round(cut * (1 << ALIAS_BITS)), 1 << ALIAS_BITS).astype(np.uint32), alias
+
+
+@intrinsic
+def _prefetch(typingctx, array, row, col):
+    """Hint the CPU to fetch the cache line holding `array[row, col]` (2-D) for writing."""
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        inds = [context.cast(builder, a, t, types.intp)
+                for a, t in zip(args[1:], signature.args[1:], strict=True)]
+        ptr = cgutils.get_item_pointer2(context, builder, data=ary.data,
+                                        shape=cgutils.unpack_tuple(builder, ary.shape),
+                                        strides=cgutils.unpack_tuple(builder, ary.strides),
+                                        layout=aryty.layout, inds=inds)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+            "llvm.prefetch.p0i8")
+        # rw=1 (for writing), locality=3 (keep in all caches), data cache
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 1), ir.Constant(i32, 3),
+                          ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.void(array, row, col), codegen
+
+
+@njit(inline="always")
+def _prefetch_row(matrix, row):
+    dim = matrix.shape[1]
+    for d in range(0, dim, 16):
+        _prefetch(matrix, row, d)
+    _prefetch(matrix, row, dim - 1)
+
+
+@njit(inline="always")
+def _draw_negative(r, n_words, neg_cut, neg_alias):
+    """One draw from the alias table; returns (word, new LCG state)."""
+    r = r * np.uint64(25214903917) + np.uint64(11)
+    slot = (r >> np.uint64(16)) % n_words
+    r = r * np.uint64(25214903917) + np.uint64(11)
+    if ((r >> np.uint64(16)) & np.uint64((1 << ALIAS_BITS) - 1)) < neg_cut[slot]:
+        return np.int64(slot), r
+    return np.int64(neg_alias[slot]), r
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -101,7 +149,6 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     inc = np.uint64(11)
     sh16 = np.uint64(16)
     m16 = np.uint64(0xFFFF)
-    m24 = np.uint64((1 << ALIAS_BITS) - 1)
     uwin = np.uint64(window)
     fmax = np.float32(MAX_EXP)
     scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
@@ -109,6 +156,9 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     zero = np.float32(0.0)
     inv16 = np.float32(1.0 / 65536.0)
     r = np.uint64(seed)
+    ahead = np.empty(k1, np.int64)
+    for k in range(1, k1):
+        ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
     loss = 0.0
     pairs = 0
     for s in range(len(ends)):
@@ -132,15 +182,18 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
             hi = min(n, i + window + 1 - b)
             if hi - lo <= 1:
                 continue
+            # negatives were drawn (and their rows prefetched) one centre word ahead
             tgt[0] = word
             label[0] = one
             for k in range(1, k1):
-                r = r * mult + inc
-                slot = (r >> sh16) % n_words
-                r = r * mult + inc
-                neg = np.int64(slot) if ((r >> sh16) & m24) < neg_cut[slot] else neg_alias[slot]
-                tgt[k] = -1 if neg == word else neg
+                tgt[k] = -1 if ahead[k] == word else ahead[k]
                 label[k] = zero
+                ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
+                _prefetch_row(syn1, ahead[k])
+            if i + 1 < n:
+                _prefetch_row(syn1, sen[i + 1])
+            if i + window + 1 < n:
+                _prefetch_row(syn0, sen[i + window + 1])
             for k in range(k1):
                 t = tgt[k]
                 if t >= 0:

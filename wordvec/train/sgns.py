@@ -196,8 +196,6 @@ class SGNS:
         -------
         self
         """
-        from .._kernels.sgns import alias_table, sigmoid_table
-
         self._validate()
         corpus = as_corpus(corpus)
         threads = self.threads or len(os.sched_getaffinity(0))
@@ -225,6 +223,8 @@ class SGNS:
                 syn1 = np.zeros_like(syn0)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
+            from .._kernels.sgns import alias_table, sigmoid_table  # numba: after the text passes
+
             run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
                        keep=keep_probabilities(vocab.counts, self.sample),
                        alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
