@@ -115,14 +115,18 @@ def test_errors(tmp_path):
         load_cooccurrence(tmp_path)
 
 
-def test_peak_memory_stays_within_budget(lee, tmp_path):
-    """Every array of the counting and merging phases is allocated by numpy (tracemalloc sees
-    it); the allowed overhead is 64K over the budget, for block buffers and Python objects.
-    The encoded corpus is memory-mapped and made beforehand."""
+@pytest.mark.parametrize("budget", [1 << 16, 1 << 20])
+def test_peak_memory_stays_within_budget(lee, tmp_path, budget):
+    """Every array of the counting and merging phases is allocated by numpy, which tracemalloc
+    sees. Allowed overhead: 64K plus 100 bytes per vocabulary word (the vocab.txt lines).
+    The encoded corpus is memory-mapped and made beforehand. Measured on this corpus: 64K
+    budget -> 0.23 MB peak (the vocabulary dominates); 1M budget -> 0.77 MB."""
     path, _, vocab = lee
-    budget = 1 << 20
     with encode_corpus(Corpus(path), vocab) as enc:
         starts = np.concatenate([[0], enc.ends])
+        # load the compiled kernels first: numba's own objects are not part of the budget
+        count_ids([(enc.ids[:5000], [0, 5000])], vocab.words, vocab.counts, tmp_path / "warm",
+                  window=10, memory="64K", fan_in=2, progress=False)
         tracemalloc.start()
         try:
             meta = count_ids([(enc.ids, starts)], vocab.words, vocab.counts, tmp_path / "c",
@@ -131,8 +135,9 @@ def test_peak_memory_stays_within_budget(lee, tmp_path):
         finally:
             tracemalloc.stop()
     assert meta["shards"] > 8 and meta["merge_passes"] >= 2
-    assert peak <= budget + 64 * 1024, peak
-    assert peak >= budget // 4   # the budget is actually used
+    assert peak <= budget + 64 * 1024 + 100 * len(vocab), peak
+    if budget >= 1 << 20:
+        assert peak >= budget // 2   # the budget is actually used
 
 
 def test_cli_cooccur(lee, tmp_path):

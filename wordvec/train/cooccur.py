@@ -245,7 +245,7 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
                 del keys, vals
             else:
                 del keys, vals, dense
-                block = max(1024, budget // (80 * fan_in))
+                block = max(64, budget // (80 * fan_in))   # records per shard buffer
                 while len(shards) > fan_in:
                     merged = []
                     for g in range(0, len(shards), fan_in):
