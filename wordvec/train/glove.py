@@ -175,28 +175,30 @@ class GloVe:
             raise ValueError("the co-occurrence matrix is empty (a corpus of one-word sentences?)")
         counted = time.perf_counter()
         if resume is not None:
-            state = self._read_checkpoint(resume, X)
+            state = self._read_checkpoint(resume, (X.nnz, len(X.words)))
             seed, epoch, losses = state["seed"], state["epoch"], state["loss_history"]
             params = state["params"]
         else:
             seed, epoch, losses = self._seed(), 0, []
             params = _initial_params(len(X.words), self.dim, seed)
         nz, pairs, targets = _nonzeros(X, self.x_max, self.alpha)
+        words, counts, meta, shape = X.words, X.counts, dict(X.meta), (X.nnz, len(X.words))
+        del X   # the counts may be in memory: training needs only `nz`
         for e in range(epoch):   # replay the past epochs' orders
             _shuffle(nz, seed, e)
-        losses = self._train(params, nz, pairs, targets, seed, epoch, losses, X)
+        losses = self._train(params, nz, pairs, targets, seed, epoch, losses, shape)
         self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
-        self.cooccurrence_meta_ = dict(X.meta)
+        self.cooccurrence_meta_ = meta
         W, C = params["W"], params["C"]
         out = {"sum": lambda: W + C, "word": lambda: W, "context": lambda: C,
                "concat": lambda: np.hstack([W, C])}[self.output]()
-        self.vectors_ = Vectors(X.words, out, X.counts)
+        self.vectors_ = Vectors(words, out, counts)
         self.word_vectors_, self.context_vectors_ = W, C
         self.word_bias_, self.context_bias_ = params["bw"], params["bc"]
         self.loss_history_ = np.asarray(losses, dtype=np.float64)
         return self
 
-    def _train(self, p, nz, pairs, targets, seed, epoch, losses, X):
+    def _train(self, p, nz, pairs, targets, seed, epoch, losses, shape):
         import numba
 
         from .._kernels.glove import epoch_parallel, epoch_serial
@@ -223,21 +225,21 @@ class GloVe:
             losses.append(total / n)
             epoch += 1
             if self.checkpoint is not None and epoch % every == 0:
-                self._write_checkpoint(p, seed, epoch, losses, X)
+                self._write_checkpoint(p, seed, epoch, losses, shape)
         return losses
 
     # ------------------------------------------------------------------ checkpoints
-    def _write_checkpoint(self, params, seed, epoch, losses, X):
+    def _write_checkpoint(self, params, seed, epoch, losses, shape):
         state = {"format": "wordvec-glove-checkpoint", "version": CHECKPOINT_VERSION,
                  "params": {name: getattr(self, name) for name in _SCHEDULE}, "seed": seed,
-                 "epoch": epoch, "loss_history": list(losses), "nnz": int(X.nnz),
-                 "n_words": len(X.words)}
+                 "epoch": epoch, "loss_history": list(losses), "nnz": int(shape[0]),
+                 "n_words": int(shape[1])}
         with atomic_dir(self.checkpoint) as tmp:
             for name in _STATE:
                 np.save(tmp / f"{name}.npy", params[name])
             (tmp / "state.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
 
-    def _read_checkpoint(self, path, X):
+    def _read_checkpoint(self, path, shape):
         path = Path(path)
         try:
             state = json.loads((path / "state.json").read_text(encoding="utf-8"))
@@ -253,10 +255,10 @@ class GloVe:
             if getattr(self, name) != value:
                 raise ValueError(f"{path}: checkpoint has {name}={value!r}, "
                                  f"this model {name}={getattr(self, name)!r}")
-        if (state["nnz"], state["n_words"]) != (X.nnz, len(X.words)):
+        if (state["nnz"], state["n_words"]) != tuple(shape):
             raise ValueError(f"{path}: checkpoint was trained on {state['nnz']} nonzeros over "
-                             f"{state['n_words']} words, these counts have {X.nnz} over "
-                             f"{len(X.words)}")
+                             f"{state['n_words']} words, these counts have {shape[0]} over "
+                             f"{shape[1]}")
         state["params"] = {name: np.load(path / f"{name}.npy") for name in _STATE}
         return state
 
