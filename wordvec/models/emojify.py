@@ -313,12 +313,14 @@ class EmojifierLSTM(_Emojifier):
     def _build(self, n_classes):
         rng = np.random.default_rng(self.random_state)
         dim, h = self.vectors_.dim, self.hidden
+        f32 = np.float32                           # twice as fast as float64, as accurate
         self.layers_ = {
-            "lstm1": Recurrent("lstm", dim, h, return_sequences=True, random_state=rng),
+            "lstm1": Recurrent("lstm", dim, h, return_sequences=True, random_state=rng,
+                               dtype=f32),
             "drop1": Dropout(self.dropout, random_state=rng),
-            "lstm2": Recurrent("lstm", h, h, random_state=rng),
+            "lstm2": Recurrent("lstm", h, h, random_state=rng, dtype=f32),
             "drop2": Dropout(self.dropout, random_state=rng),
-            "dense": Dense(h, n_classes, random_state=rng),
+            "dense": Dense(h, n_classes, random_state=rng, dtype=f32),
         }
 
     def _logits(self, tokens, training=False):
