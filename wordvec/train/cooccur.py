@@ -163,7 +163,7 @@ def count_cooccurrences(corpus, output=None, *, window=10, symmetric=True, min_c
             chunks = [(enc.ids, np.concatenate([[0], enc.ends]))] if enc.n_tokens else []
             target = Path(tmp) / "counts" if output is None else output
             count_ids(chunks, vocabulary.words, vocabulary.counts, target, window=window,
-                      symmetric=symmetric, memory=budget, fan_in=fan_in, tmp_dir=tmp,
+                      symmetric=symmetric, memory=budget, fan_in=fan_in, tmp_dir=tmp_dir,
                       progress=progress, settings=settings)
         return load_cooccurrence(target, mmap=output is not None)
 
