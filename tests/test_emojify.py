@@ -97,7 +97,7 @@ def test_lstm_model_on_the_course_data(glove, data, tmp_path):
     long = "i really love you so much more than all the stars in the whole sky"
     together = model.predict_proba(Xt[:5] + [long])
     alone = np.vstack([model.predict_proba([s]) for s in Xt[:5] + [long]])
-    np.testing.assert_allclose(together, alone, rtol=1e-12)
+    np.testing.assert_allclose(together, alone, rtol=1e-4, atol=1e-7)  # float32 rounding
     model.save(tmp_path / "lstm")
     np.testing.assert_array_equal(load(tmp_path / "lstm", vectors=glove).predict_proba(Xt),
                                   model.predict_proba(Xt))
