@@ -205,3 +205,17 @@ def test_optimisers_minimise_a_quadratic():
     params = {"w": np.zeros(2)}
     Adam(lr=0.01).step(params, {"w": np.array([100.0, -0.1])})
     np.testing.assert_allclose(params["w"], [-0.01, 0.01], rtol=1e-3)  # first step: lr * sign
+
+
+def test_float32_layers_stay_float32_and_agree_with_float64():
+    x = np.random.default_rng(12).standard_normal((2, 4, 3))
+    out = {}
+    for dtype in (np.float64, np.float32):
+        layer = Recurrent("lstm", 3, 5, return_sequences=True, random_state=13, dtype=dtype)
+        dense, drop = Dense(5, 2, random_state=14, dtype=dtype), Dropout(0.5, random_state=15)
+        y = dense.forward(drop.forward(layer.forward(x)))
+        dx = layer.backward(drop.backward(dense.backward(np.ones_like(y))))
+        assert y.dtype == dx.dtype == layer.grads["W_f"].dtype == dtype
+        out[dtype] = (y, dx, layer.grads["W_f"])
+    for a, b in zip(out[np.float64], out[np.float32], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

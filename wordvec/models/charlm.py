@@ -122,6 +122,7 @@ class CharLM:
                 history[j] = smooth
                 if j % 100 == 99:
                     bar.update(100, loss=smooth)
+            bar.update(self.iterations % 100, loss=smooth)
         self.loss_history_ = history
         return self
 
