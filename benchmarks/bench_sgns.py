@@ -2,8 +2,12 @@
 
 Settings as gensim `Word2Vec(sg=1, vector_size=100, window=5, negative=5, sample=1e-4,
 min_count=5, epochs=5, workers=THREADS)` (gensim reads with `corpus_file=`, its fastest mode).
-Each trainer runs in its own subprocess, one after the other, so the peak RSS is its own;
-words/s counts corpus words x epochs over the training time only (vocabulary excluded).
+Each trainer runs in its own subprocess, one after the other, so the peak RSS is its own
+(also shown: the RSS of its libraries alone, loaded and warmed up, before the corpus is read);
+words/s counts corpus words x epochs over the training time only (vocabulary excluded; for
+wordvec it includes loading the compiled kernel from numba's cache, filled by a warm-up run).
+On a loaded machine wall time depends on the share of the cores each trainer gets, so the
+CPU seconds spent training (all threads) are reported too: their ratio measures work per word.
 Quality: gensim's `evaluate_word_analogies` (Google analogies, restrict_vocab 30000) and
 `evaluate_word_pairs` (WordSim-353) on both sets of vectors. The machine may be shared: compare
 the ratios, which are measured in the same run, and look at the load printed with them.
@@ -32,17 +36,25 @@ def evaluate(kv):
     return {"analogy": float(analogy), "ws353": float(ws353)}
 
 
+def warm_up():
+    """Compile the kernel into numba's cache (as a user's first run does) and print the RSS of
+    a process that has only loaded wordvec and run it once: the libraries' share of the peak."""
+    from wordvec import SGNS
+
+    SGNS(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
+    print(json.dumps({"base_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 def worker(trainer, corpus, epochs, threads, do_eval):
     """Train once in this process and print a JSON line of measurements."""
     result = {"trainer": trainer}
     if trainer == "wordvec":
         from wordvec import SGNS
 
-        # compile (or load the cached kernel) outside the timed part, as gensim's is prebuilt
-        SGNS(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
         model = SGNS(epochs=epochs, threads=threads, random_state=1, progress=False,
                      **SETTINGS).fit(corpus)
         result["train_s"] = model.timings_["training"]
+        result["cpu_s"] = model.timings_["training_cpu"]
         result["prepare_s"] = model.timings_["vocabulary"] + model.timings_["encoding"]
         result["words"] = int(model.vocabulary_.total_words)
         result["vocab"] = len(model.vectors_)
@@ -51,6 +63,7 @@ def worker(trainer, corpus, epochs, threads, do_eval):
     else:
         from gensim.models import Word2Vec
 
+        result["base_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         s = SETTINGS
         model = Word2Vec(sg=1, vector_size=s["dim"], window=s["window"], negative=s["negative"],
                          sample=s["sample"], min_count=s["min_count"], epochs=epochs,
@@ -58,9 +71,10 @@ def worker(trainer, corpus, epochs, threads, do_eval):
         t = time.perf_counter()
         model.build_vocab(corpus_file=corpus)
         result["prepare_s"] = time.perf_counter() - t
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=epochs)
         result["train_s"] = time.perf_counter() - t
+        result["cpu_s"] = time.process_time() - cpu
         result["words"] = int(model.corpus_total_words)
         result["vocab"] = len(model.wv)
         result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -87,9 +101,12 @@ def main():
     parser.add_argument("--lines", type=int, help="use only the first LINES lines")
     parser.add_argument("--repeat", type=int, default=1, help="alternate the trainers N times")
     parser.add_argument("--no-eval", action="store_true", help="skip the quality scores")
-    parser.add_argument("--worker", choices=["wordvec", "gensim"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["wordvec", "gensim", "warm-up"],
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     corpus = args.corpus or default_corpus()
+    if args.worker == "warm-up":
+        return warm_up()
     if args.worker:
         return worker(args.worker, corpus, args.epochs, args.threads, not args.no_eval)
 
@@ -105,6 +122,9 @@ def main():
         corpus = tmp.name
     print(f"corpus {corpus}, {args.epochs} epochs, {args.threads} threads; "
           f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up"], check=True,
+                         capture_output=True, text=True).stdout
+    wordvec_base = json.loads(out.strip().splitlines()[-1])["base_mb"]
     runs = {"wordvec": [], "gensim": []}
     try:
         for _ in range(args.repeat):
@@ -115,11 +135,13 @@ def main():
                     cmd.append("--no-eval")
                 out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
+                r.setdefault("base_mb", wordvec_base)
                 runs[trainer].append(r)
                 extra = (f"  analogy {r['analogy']:.4f}  WS353 {r['ws353']:.4f}"
                          if "analogy" in r else "")
                 print(f"{trainer:8s} train {r['train_s']:7.1f} s  {r['words_per_s'] / 1e3:6.0f}k "
-                      f"words/s  prepare {r['prepare_s']:5.1f} s  peak RSS {r['rss_mb']:5.0f} MB"
+                      f"words/s  CPU {r['cpu_s']:6.1f} s  prepare {r['prepare_s']:5.1f} s  "
+                      f"peak RSS {r['rss_mb']:4.0f} MB (libraries {r['base_mb']:4.0f} MB)"
                       f"  vocab {r['vocab']}{extra}  (load {os.getloadavg()[0]:.2f})",
                       flush=True)
     finally:
@@ -129,7 +151,13 @@ def main():
     ratios = [a["words_per_s"] / b["words_per_s"] for a, b in zip(ours, theirs, strict=True)]
     print(f"speed ratio wordvec/gensim (training words/s): "
           f"{', '.join(f'{x:.2f}' for x in ratios)}")
-    print(f"peak RSS ratio wordvec/gensim: {ours[0]['rss_mb'] / theirs[0]['rss_mb']:.2f}")
+    cpu = [b["cpu_s"] / a["cpu_s"] for a, b in zip(ours, theirs, strict=True)]
+    print(f"CPU-time ratio gensim/wordvec (words per CPU second, ours/theirs): "
+          f"{', '.join(f'{x:.2f}' for x in cpu)}")
+    above = [r["rss_mb"] - r["base_mb"] for r in (ours[0], theirs[0])]
+    print(f"peak RSS ratio wordvec/gensim: {ours[0]['rss_mb'] / theirs[0]['rss_mb']:.2f}; "
+          f"above each one's loaded libraries: {above[0]:.0f} / {above[1]:.0f} MB = "
+          f"{above[0] / above[1]:.2f}")
     if "analogy" in ours[0]:
         print(f"analogy wordvec - gensim: {ours[0]['analogy'] - theirs[0]['analogy']:+.4f}; "
               f"WS353 wordvec - gensim: {ours[0]['ws353'] - theirs[0]['ws353']:+.4f}")

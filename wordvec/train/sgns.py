@@ -127,7 +127,8 @@ class SGNS:
     output_vectors_ : ndarray of float32, shape (n_words, dim)
         The output (context) vectors.
     timings_ : dict
-        Seconds spent on "vocabulary", "encoding" and "training" (kernel compilation included).
+        Seconds spent on "vocabulary", "encoding" and "training" (kernel compilation included),
+        and "training_cpu": CPU seconds of all threads while training.
     """
 
     def __init__(self, dim=100, window=5, negative=5, sample=1e-3, min_count=5, max_vocab=None,
@@ -228,12 +229,14 @@ class SGNS:
             run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
                        keep=keep_probabilities(vocab.counts, self.sample),
                        alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
+            cpu = time.process_time()
             run.train(state)
             clock.append(time.perf_counter())
+            cpu = time.process_time() - cpu
         finally:
             enc.close()
         self.timings_ = dict(zip(("vocabulary", "encoding", "training"), np.diff(clock).tolist(),
-                                 strict=True))
+                                 strict=True), training_cpu=cpu)
         self.vocabulary_ = vocab
         self.vectors_ = Vectors(vocab.words, syn0, vocab.counts)
         self.output_vectors_ = syn1
