@@ -369,3 +369,12 @@ def test_lazy_top_level_load(tmp_path, small):
     assert Vectors.load(tmp_path / "v.txt", encoding_errors="replace").keys == small.keys
     save(small, tmp_path / "w.txt")
     assert (tmp_path / "w.txt").read_bytes() == (tmp_path / "v.txt").read_bytes()
+
+
+def test_pretrained_name_loads_the_packaged_glove(tmp_path, monkeypatch):
+    import wordvec
+
+    monkeypatch.chdir(tmp_path)  # no file called glove-6b-50d here
+    v = wordvec.load("glove-6b-50d", limit=1000)
+    assert (len(v), v.dim) == (1000, 50)
+    assert v.keys[:3] == ["the", ",", "."]

@@ -55,6 +55,8 @@ from ._atomic import atomic_dir, atomic_file
 from .errors import FormatError
 from .store import Vectors
 
+# Names `load` accepts for pretrained vectors (when no file of that name exists).
+PRETRAINED = {"glove-6b-50d": "glove_6b_50d"}
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
 ENCODING_ERRORS = ("strict", "replace", "latin-1")
 NATIVE_VERSION = 1
@@ -128,23 +130,23 @@ def _read_vocab(path, n, with_counts):
     """First `n` lines of a native vocabulary -> (keys, counts or None)."""
     try:
         with open(path, encoding="utf-8", newline="\n") as f:
-            lines = [line for _, line in zip(range(n), f, strict=False)]
+            lines = f.read().split("\n")[:n]
     except FileNotFoundError:
         raise FormatError(path, "missing vocabulary file") from None
     except UnicodeDecodeError as exc:
         raise FormatError(path, f"not UTF-8 ({exc.reason})") from None
-    keys, counts = [], []
-    for lineno, line in enumerate(lines, 1):
-        line = line.rstrip("\n")
-        if with_counts:
-            word, sep, count = line.rpartition("\t")
-            if not sep or not (count.isascii() and count.isdigit()):
-                raise FormatError(path, "expected word<TAB>count", lineno)
-            counts.append(int(count))
-        else:
-            word = line
-        keys.append(word)
-    return keys, (np.array(counts, dtype=np.int64) if with_counts else None)
+    if not with_counts:
+        return lines, None
+    # Fast path in C-level calls; the line-by-line check below only runs to name a bad line.
+    parts = [line.rpartition("\t") for line in lines]
+    counts = [count for _, _, count in parts]
+    digits = "".join(counts)
+    if all(counts) and all(sep for _, sep, _ in parts) and digits.isascii() and digits.isdigit():
+        return [word for word, _, _ in parts], np.array(list(map(int, counts)), dtype=np.int64)
+    for lineno, (_, sep, count) in enumerate(parts, 1):
+        if not sep or not (count.isascii() and count.isdigit()):
+            raise FormatError(path, "expected word<TAB>count", lineno)
+    raise AssertionError("unreachable")
 
 
 def _build(path, keys, matrix, counts=None, first_line=1, binary=False):
@@ -445,6 +447,8 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
     Parameters
     ----------
     path : str or Path
+        A file or native folder; or the name of pretrained vectors that ship in a registry
+        package (`"glove-6b-50d"`, see `wordvec.pretrained`) when no such file exists.
     format : {"native", "word2vec", "word2vec-binary", "glove"}, optional
         Detected from the contents when omitted.
     limit : int, optional
@@ -466,6 +470,12 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
                          f"choose from {', '.join(ENCODING_ERRORS)}")
     path = Path(path)
     if not path.exists():
+        if str(path) in PRETRAINED:
+            from . import pretrained
+
+            vectors = getattr(pretrained, PRETRAINED[str(path)])(mmap=mmap)
+            return vectors if limit is None else Vectors(vectors.keys[:limit],
+                                                         vectors.vectors[:limit])
         raise FileNotFoundError(2, "no such file or folder", str(path))
     format = format or detect_format(path)
     if format == "native":

@@ -97,9 +97,10 @@ class Vectors(QueryMixin):
     def rows(self, ids):
         """Embedding-matrix lookup: the rows `ids` (any int array shape) -> `ids.shape + (dim,)`.
 
-        An index lookup (`np.take`), never a one-hot times matrix product.
+        An index lookup, never a one-hot times matrix product.
         """
-        return np.take(self._vectors, np.asarray(ids, dtype=np.int64), axis=0)
+        # Fancy indexing, not np.take: np.take copies a Fortran-ordered matrix whole first.
+        return self._vectors[np.asarray(ids, dtype=np.int64)]
 
     def __getitem__(self, key):
         """`v["king"]` -> `(dim,)` view; `v[["king", "queen"]]` -> `(2, dim)` copy."""
