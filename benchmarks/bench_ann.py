@@ -3,8 +3,9 @@
 For each forest size: build time, file size, open time (memory map + staleness check), and
 recall@10 / queries/s over several search_k for two query samples (1,000 words among the
 30,000 most frequent, and 1,000 among all 400,000), one query at a time. Exact search
-(`Vectors.most_similar`) is re-timed for every forest, so each speed-up is a ratio measured
-minutes apart at most on a machine whose cores may be shared.
+(`Vectors.most_similar`) is timed interleaved with the approximate one (chunks of 20 words,
+see `recall_table`), so each speed-up is a ratio measured under the same load on a machine
+whose cores may be shared.
 
     python benchmarks/bench_ann.py                 # trees 10 25 50 100
     python benchmarks/bench_ann.py --trees 50 --sample 300

@@ -318,10 +318,12 @@ def sample_words(vectors, n=1000, restrict=30000, seed=0):
     return [vectors.keys[row] for row in rows]
 
 
-def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10):
+def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10, chunk=20):
     """Recall@topn of `index.query` against exact `most_similar`, and queries/s of both.
 
-    Queries run one at a time, as a user asks them; the query word is excluded from both.
+    Queries run one at a time, as a user asks them; the query word is excluded from both. The
+    words go in chunks of `chunk`, each searched exactly and then at every `search_k`, so that
+    a machine whose load changes during the run slows every column alike.
 
     Returns
     -------
@@ -329,20 +331,22 @@ def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10):
         Queries per second of exact search over the same words.
     rows : list of dict
         One per `search_k`: `n_trees`, `search_k`, `recall`, `queries_per_s`, `speedup`
-        (queries/s over exact queries/s, both measured in this call).
+        (queries/s over exact queries/s).
     """
     vectors = index.vectors
-    start = time.perf_counter()
-    truth = [{word for word, _ in vectors.most_similar(query, topn=topn)} for query in words]
-    exact_qps = len(words) / (time.perf_counter() - start)
-    rows = []
-    for search_k in search_ks:
-        start = time.perf_counter()
-        found = [index.query(query, topn=topn, search_k=search_k) for query in words]
-        qps = len(words) / (time.perf_counter() - start)
-        hits = sum(len(t & {word for word, _ in f}) for t, f in zip(truth, found, strict=True))
-        rows.append({"n_trees": index.n_trees, "search_k": search_k,
-                     "recall": hits / (topn * len(words)), "queries_per_s": qps,
-                     "speedup": qps / exact_qps})
-    return exact_qps, rows
-
+    exact_s, seconds, hits = 0.0, [0.0] * len(search_ks), [0] * len(search_ks)
+    for start in range(0, len(words), chunk):
+        queries = words[start:start + chunk]
+        began = time.perf_counter()
+        truth = [{word for word, _ in vectors.most_similar(q, topn=topn)} for q in queries]
+        exact_s += time.perf_counter() - began
+        for j, search_k in enumerate(search_ks):
+            began = time.perf_counter()
+            found = [index.query(q, topn=topn, search_k=search_k) for q in queries]
+            seconds[j] += time.perf_counter() - began
+            hits[j] += sum(len(t & {word for word, _ in f})
+                           for t, f in zip(truth, found, strict=True))
+    rows = [{"n_trees": index.n_trees, "search_k": search_k,
+             "recall": hits[j] / (topn * len(words)), "queries_per_s": len(words) / seconds[j],
+             "speedup": exact_s / seconds[j]} for j, search_k in enumerate(search_ks)]
+    return len(words) / exact_s, rows
