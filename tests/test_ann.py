@@ -126,8 +126,11 @@ def test_save_load_round_trip_inside_a_native_store(tmp_path, store, index):
     assert AnnIndex.load(path, loaded).query("w9") == index.query("w9")
 
 
-def test_index_path_beside_a_store_file(tmp_path):
+def test_index_path_beside_a_store_file(tmp_path, monkeypatch):
     assert AnnIndex.path_for(tmp_path / "glove.6B.50d.txt") == tmp_path / "glove.6B.50d.txt.ann"
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert AnnIndex.path_for("glove-6b-50d") == tmp_path / "cache" / "glove-6b-50d.ann"
 
 
 def test_stale_indexes_are_refused(tmp_path, store, index):

@@ -175,15 +175,22 @@ class AnnIndex:
     @staticmethod
     def path_for(store_path):
         """Where the index of a store lives: `<folder>/annoy.ann` for a native store folder,
-        `<file>.ann` beside any other store file."""
+        `<file>.ann` beside any other store file, `<cache>/<name>.ann` for the name of
+        pretrained vectors (`"glove-6b-50d"`; the cache of `wordvec.datasets.cache_dir`)."""
+        from .datasets import cache_dir
+        from .io import PRETRAINED
+
         store_path = Path(store_path)
         if store_path.is_dir():
             return store_path / INDEX_NAME
+        if str(store_path) in PRETRAINED and not store_path.exists():
+            return cache_dir() / f"{store_path}.ann"
         return store_path.with_name(store_path.name + ".ann")
 
     def save(self, path):
         """Write the forest to `path` and its sidecar to `path` + `.json`, each atomically."""
         path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
         # Annoy writes by file name only, so this is atomic_file's recipe by hand: write beside
         # the target, fsync, rename into place.
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
