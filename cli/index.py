@@ -25,9 +25,10 @@ from .common import load_vectors, vectors_option
 def index(vectors_path, n_trees, seed, report, sample, restrict, as_json, quiet):
     """Build the approximate-neighbour index of a store and save it beside the store.
 
-    The index goes inside a native store folder (annoy.ann) or next to a store file
-    (<file>.ann); `wordvec similar --ann` and `wordvec analogy --ann` use it. Saving the
-    store again drops or invalidates it: rebuild it then.
+    The index goes inside a native store folder (annoy.ann), next to a store file
+    (<file>.ann), or into the wordvec cache for --vectors glove-6b-50d; `wordvec similar
+    --ann` and `wordvec analogy --ann` use it. Saving the store again drops or invalidates
+    it: rebuild it then.
 
     \b
     Examples:
