@@ -40,7 +40,7 @@ def evaluate(vectors):
     analogy, _ = kv.evaluate_word_analogies(datapath("questions-words.txt"),
                                             restrict_vocab=30000)
     _, spearman, _ = kv.evaluate_word_pairs(datapath("wordsim353.tsv"))
-    return analogy, spearman[0]
+    return float(analogy), float(spearman[0])
 
 
 def main():

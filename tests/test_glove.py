@@ -188,3 +188,33 @@ def test_cli_train_glove_from_corpus_and_from_counts(lee_folder, gensim_data, tm
     both = run(main, ["train", corpus, "--cooccur", str(lee_folder), "-o", str(tmp_path / "d"),
                       "--model", "glove"])
     assert both.exit_code == 2 and "give CORPUS or --cooccur DIR, not both" in both.output
+
+
+def test_ctrl_c_checkpoints_mid_epoch_and_resume_is_exact(lee_counts, tmp_path, monkeypatch):
+    import json
+    import os
+    import signal
+
+    from wordvec.train import glove
+
+    def model(**kw):
+        return GloVe(dim=12, epochs=4, threads=1, random_state=11, progress=False, **kw)
+
+    straight = model().fit(cooccurrence=lee_counts)
+    shuffle = glove._shuffle
+
+    def interrupt_in_epoch_2(nz, seed, epoch):
+        shuffle(nz, seed, epoch)
+        if epoch == 2:
+            os.kill(os.getpid(), signal.SIGINT)   # the handler only sets a flag
+
+    monkeypatch.setattr(glove, "SLICE", 5000)
+    monkeypatch.setattr(glove, "_shuffle", interrupt_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        model(checkpoint=tmp_path / "ck").fit(cooccurrence=lee_counts)
+    state = json.loads((tmp_path / "ck" / "state.json").read_text())
+    assert (state["epoch"], state["next"]) == (2, 5000) and len(state["loss_history"]) == 2
+    monkeypatch.setattr(glove, "_shuffle", shuffle)
+    resumed = model().fit(cooccurrence=lee_counts, resume=tmp_path / "ck")
+    assert np.array_equal(resumed.vectors_.vectors, straight.vectors_.vectors)
+    np.testing.assert_allclose(resumed.loss_history_, straight.loss_history_, rtol=1e-12)

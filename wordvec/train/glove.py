@@ -21,6 +21,8 @@ Examples
 import json
 import os
 import secrets
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -70,8 +72,9 @@ class GloVe:
     progress : bool
         Progress line on stderr (only when it is a terminal).
     checkpoint : path, optional
-        Folder for the training state, written every `checkpoint_every` epochs (default 1);
-        `fit(..., resume=folder)` continues from it (after Ctrl-C, for instance).
+        Folder for the training state, written every `checkpoint_every` epochs (default 1)
+        and on Ctrl-C (between kernel calls, at most `SLICE` nonzeros apart);
+        `fit(..., resume=folder)` continues from it exactly where it stopped.
     checkpoint_every : int, optional
         Epochs between checkpoints.
 
@@ -177,16 +180,25 @@ class GloVe:
         if resume is not None:
             state = self._read_checkpoint(resume, (X.nnz, len(X.words)))
             seed, epoch, losses = state["seed"], state["epoch"], state["loss_history"]
-            params = state["params"]
+            params, position = state["params"], (state["next"], state["partial_loss"])
         else:
             seed, epoch, losses = self._seed(), 0, []
-            params = _initial_params(len(X.words), self.dim, seed)
+            params, position = _initial_params(len(X.words), self.dim, seed), (0, 0.0)
         nz, pairs, targets = _nonzeros(X, self.x_max, self.alpha)
         words, counts, meta, shape = X.words, X.counts, dict(X.meta), (X.nnz, len(X.words))
         del X   # the counts may be in memory: training needs only `nz`
-        for e in range(epoch):   # replay the past epochs' orders
+        for e in range(epoch + (position[0] > 0)):   # replay the orders of the epochs begun
             _shuffle(nz, seed, e)
-        losses = self._train(params, nz, pairs, targets, seed, epoch, losses, shape)
+        stop = threading.Event()
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+        try:
+            losses = self._train(params, nz, pairs, targets, seed, epoch, position, losses,
+                                 shape, stop)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
         self.cooccurrence_meta_ = meta
         W, C = params["W"], params["C"]
@@ -198,7 +210,10 @@ class GloVe:
         self.loss_history_ = np.asarray(losses, dtype=np.float64)
         return self
 
-    def _train(self, p, nz, pairs, targets, seed, epoch, losses, shape):
+    def _train(self, p, nz, pairs, targets, seed, epoch, position, losses, shape, stop):
+        """Run the remaining epochs from nonzero `position[0]` of `epoch` (whose loss so far
+        is `position[1]`). SIGINT only sets `stop`, checked between kernel calls: then the
+        state is checkpointed at that nonzero and KeyboardInterrupt raised."""
         import numba
 
         from .._kernels.glove import epoch_parallel, epoch_serial
@@ -211,28 +226,36 @@ class GloVe:
         n = pairs.shape[0]
         every = self.checkpoint_every or 1
         losses = list(losses)
+        first, total = position
         while epoch < self.epochs:
             with Progress(f"epoch {epoch + 1}/{self.epochs}", unit="nonzeros", total=n,
-                          enabled=self.progress) as bar:
-                _shuffle(nz, seed, epoch)
-                total = 0.0
-                for lo in range(0, n, SLICE):
+                          initial=first, enabled=self.progress) as bar:
+                if first == 0:
+                    _shuffle(nz, seed, epoch)
+                for lo in range(first, n, SLICE):
                     hi = min(n, lo + SLICE)
                     total += kernel(p["W"], p["C"], p["bw"], p["bc"], p["gW"], p["gC"],
                                     p["gbw"], p["gbc"], pairs, targets, lo, hi,
                                     self.learning_rate, GRAD_CLIP, 4 * threads)
                     bar.update(hi - lo, cost=total / hi)
+                    if stop.is_set() and hi < n:
+                        if self.checkpoint is not None:
+                            self._write_checkpoint(p, seed, epoch, (hi, total), losses, shape)
+                        raise KeyboardInterrupt
             losses.append(total / n)
-            epoch += 1
-            if self.checkpoint is not None and epoch % every == 0:
-                self._write_checkpoint(p, seed, epoch, losses, shape)
+            epoch, first, total = epoch + 1, 0, 0.0
+            if self.checkpoint is not None and (epoch % every == 0 or stop.is_set()):
+                self._write_checkpoint(p, seed, epoch, (0, 0.0), losses, shape)
+            if stop.is_set():
+                raise KeyboardInterrupt
         return losses
 
     # ------------------------------------------------------------------ checkpoints
-    def _write_checkpoint(self, params, seed, epoch, losses, shape):
+    def _write_checkpoint(self, params, seed, epoch, position, losses, shape):
         state = {"format": "wordvec-glove-checkpoint", "version": CHECKPOINT_VERSION,
                  "params": {name: getattr(self, name) for name in _SCHEDULE}, "seed": seed,
-                 "epoch": epoch, "loss_history": list(losses), "nnz": int(shape[0]),
+                 "epoch": epoch, "next": int(position[0]), "partial_loss": float(position[1]),
+                 "loss_history": list(losses), "nnz": int(shape[0]),
                  "n_words": int(shape[1])}
         with atomic_dir(self.checkpoint) as tmp:
             for name in _STATE:
