@@ -144,7 +144,7 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     gout = np.empty((k1, dim), np.float32)
     tgt = np.empty(k1, np.int64)
     label = np.empty(k1, np.float32)
-    neu = np.empty(dim, np.float32)
+    gk = np.empty(k1, np.float32)
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
@@ -204,9 +204,8 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                 if c == i:
                     continue
                 row = syn0[sen[c]]
-                for d in range(dim):
-                    neu[d] = zero
                 for k in range(k1):
+                    gk[k] = zero
                     if tgt[k] < 0:
                         continue
                     f = zero
@@ -214,20 +213,23 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                         f += row[d] * outb[k, d]
                     lab = label[k]
                     if f > fmax:
-                        g = (lab - one) * lr
+                        gk[k] = (lab - one) * lr
                         loss += f if lab == zero else 0.0
                     elif f < -fmax:
-                        g = lab * lr
+                        gk[k] = lab * lr
                         loss += -f if lab == one else 0.0
                     else:
                         j = int((f + fmax) * scale)
-                        g = (lab - sig[0, j]) * lr
+                        gk[k] = (lab - sig[0, j]) * lr
                         loss += sig[1, j] if lab == one else sig[2, j]
+                for k in range(k1):
+                    g = gk[k]
                     for d in range(dim):
-                        neu[d] += g * outb[k, d]
                         gout[k, d] += g * row[d]
-                for d in range(dim):
-                    row[d] += neu[d]
+                for k in range(k1):
+                    g = gk[k]
+                    for d in range(dim):
+                        row[d] += g * outb[k, d]
                 pairs += 1
             for k in range(k1):
                 t = tgt[k]
