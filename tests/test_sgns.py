@@ -1,5 +1,6 @@
 """SGNS: tables computed by hand, reproducibility, resume, a calibrated quality check."""
 
+import io
 import json
 import signal
 import threading
@@ -12,6 +13,7 @@ import pytest
 import wordvec.train.sgns as sgns_module
 from wordvec import SGNS
 from wordvec._kernels.sgns import ALIAS_BITS, EXP_TABLE_SIZE, alias_table, sigmoid_table
+from wordvec.train._progress import Progress
 from wordvec.train.sgns import keep_probabilities, negative_weights
 
 SMALL = dict(dim=24, epochs=3, min_count=2, progress=False)
@@ -186,3 +188,23 @@ def test_resume_from_an_epoch_checkpoint_and_refuse_other_settings(lee, tmp_path
         SGNS(**{**params, "window": 4}).fit(lee, resume=ckpt)
     with pytest.raises(ValueError, match="checkpoint was made on a corpus of"):
         SGNS(**params).fit([["the", "a"]] * 10, resume=ckpt)
+
+
+# ---------------------------------------------------------------------------- progress
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_line_on_a_terminal_only():
+    term = _Terminal()
+    with Progress("epoch 1/2", unit="words", total=1000, stream=term) as bar:
+        bar.update(250, loss=2.5)
+    line = term.getvalue()
+    assert line.startswith("\repoch 1/2") and line.endswith("\n")
+    assert "words/s" in line and "loss 2.5000" in line and "100.0%" not in line
+    assert " 25.0%" in line and "ETA" in line
+    for stream, enabled in ((_Terminal(), False), (io.StringIO(), True)):
+        with Progress("x", total=10, stream=stream, enabled=enabled) as bar:
+            bar.update(5)
+        assert stream.getvalue() == ""

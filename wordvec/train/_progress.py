@@ -37,13 +37,15 @@ class Progress:
         What `update` counts.
     total : int, optional
         Expected count; enables the percentage and the ETA.
-    initial : int
-        Count already done before (a resumed run); the rate counts only what follows.
     enabled : bool
         False (or stderr not a terminal) makes the printer silent.
+    stream : file, optional
+        Where to draw (stderr by default).
+    initial : int
+        Count already done before (a resumed run); the rate counts only what follows.
     """
 
-    def __init__(self, desc, unit="items", total=None, initial=0, enabled=True, stream=None):
+    def __init__(self, desc, unit="items", total=None, enabled=True, stream=None, initial=0):
         self.stream = sys.stderr if stream is None else stream
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = bool(enabled) and isatty is not None and isatty()
