@@ -204,3 +204,13 @@ def rehash(keys, vals, new_keys, new_vals):
     for s in range(keys.shape[0]):
         if keys[s] != EMPTY:
             _add(new_keys, new_vals, keys[s], vals[s])
+
+
+@numba.njit(cache=True)
+def split_keys(keys, vals, scale, rows, cols, out):
+    """Unpack keys into `rows`, `cols` (int32) and fixed-point values into `out = vals / scale`
+    (the outputs may be longer than `keys`)."""
+    for t in range(keys.shape[0]):
+        rows[t] = keys[t] >> 32
+        cols[t] = keys[t] & 0xFFFFFFFF
+        out[t] = vals[t] / scale

@@ -235,13 +235,11 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
                 "symmetric": bool(symmetric), **(settings or {}), "n_words": n_words,
                 "total_tokens": int(total_tokens), "shards": len(shards), "merge_passes": 0}
         with atomic_dir(output) as tmp:
-            sink = _CountsWriter(tmp, scale)
+            sink = _CountsWriter(tmp, scale, block=min(1 << 16, max(64, budget // 256)))
             if not shards:
                 n = kern.drain_table(keys, vals, dense, n_words)
                 del dense
-                step = max(1, budget // 64)
-                for a in range(0, n, step):
-                    sink.write(keys[a:min(a + step, n)], vals[a:min(a + step, n)])
+                sink.write(keys[:n], vals[:n])
                 del keys, vals
             else:
                 del keys, vals, dense
@@ -321,9 +319,13 @@ class _ShardSink:
 class _CountsWriter:
     """Streams the final rows.npy / cols.npy / vals.npy; headers get their length on close."""
 
-    def __init__(self, folder, scale):
+    def __init__(self, folder, scale, block=1 << 16):
         self.scale = float(scale)
         self.n = 0
+        self.block = block
+        self.rows = np.empty(block, dtype="<i4")
+        self.cols = np.empty(block, dtype="<i4")
+        self.vals = np.empty(block, dtype="<f8")
         self.files = {}
         for name, dtype in (("rows", "<i4"), ("cols", "<i4"), ("vals", "<f8")):
             f = open(Path(folder) / f"{name}.npy", "wb")
@@ -337,10 +339,14 @@ class _CountsWriter:
         return f.tell()
 
     def write(self, keys, vals):
-        keys = np.asarray(keys)
-        self.files["rows"][0].write((keys >> 32).astype("<i4").tobytes())
-        self.files["cols"][0].write((keys & 0xFFFFFFFF).astype("<i4").tobytes())
-        self.files["vals"][0].write((vals / self.scale).astype("<f8").tobytes())
+        from .._kernels.cooccur import split_keys
+
+        for a in range(0, keys.shape[0], self.block):   # small reused buffers stay in cache
+            k = keys[a:a + self.block]
+            n = k.shape[0]
+            split_keys(k, vals[a:a + n], self.scale, self.rows, self.cols, self.vals)
+            for name, array in (("rows", self.rows), ("cols", self.cols), ("vals", self.vals)):
+                self.files[name][0].write(memoryview(array[:n]))
         self.n += keys.shape[0]
 
     def close(self):
