@@ -30,7 +30,9 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.option("--epochs", type=int, help="Passes over the corpus [5].")
 @click.option("--alpha", type=float, help="Initial learning rate [0.025].")
 @click.option("--threads", type=int, help="Worker threads [all cores].")
-@click.option("--seed", type=int, help="Random seed; with --threads 1 the output is reproducible.")
+@click.option("--seed", type=int,
+              help="Random seed. With --threads 1 the output is bit-for-bit reproducible; with "
+                   "more threads, lock-free updates make the last bits vary.")
 @click.option("--x-max", type=float, help="GloVe: weighting cutoff x_max [100].")
 @click.option("--alpha-weight", type=float, help="GloVe: weighting exponent [0.75].")
 @click.option("--memory", help="GloVe: co-occurrence counting budget, e.g. 512M [2G].")
@@ -46,7 +48,8 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.option("--checkpoint", metavar="DIR", help="Folder for the training state.")
 @click.option("--checkpoint-every", type=int, metavar="N",
               help="Write the checkpoint every N epochs (and on Ctrl-C).")
-@click.option("--resume", metavar="DIR", help="Continue from a checkpoint folder.")
+@click.option("--resume", metavar="DIR",
+              help="Continue from a checkpoint folder (same corpus and settings).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
 def train(corpus, out, model, fmt, resume, quiet, **options):
     """Train word vectors on CORPUS and save them to OUT.
@@ -71,7 +74,7 @@ def train(corpus, out, model, fmt, resume, quiet, **options):
     parent = Path(out).resolve().parent
     if not parent.is_dir():
         raise FileNotFoundError(2, "No such directory", str(parent))
-    if options["checkpoint_every"] is not None and options["checkpoint"] is None:
+    if options["checkpoint"] is None:  # a resumed run keeps checkpointing where it came from
         options["checkpoint"] = resume
     cooccur = options.pop("cooccur")
     names = _GLOVE if model == "glove" else _PARAMS
