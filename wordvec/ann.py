@@ -15,12 +15,12 @@ noticed until the index is saved and loaded again.
 Defaults, measured on GloVe 6B 50d (400,000 words, query words drawn among the 30,000 most
 frequent, neighbours searched among all 400,000, one query at a time; `benchmarks/bench_ann.py`):
 DEFAULT_TREES = 50 and DEFAULT_SEARCH_K = 2000 give recall@10 of 0.93-0.94 against exact
-cosine search at 10x its queries/s on a quiet 2-core machine (more when the cores are busy:
-exact search suffers more), from a 349 MB index (the matrix is 80 MB) built in 11 s (80-90 s
-with the cores shared). 100 trees buy little (0.95) for a 612 MB file; 25 trees give 0.92.
-Rare words are harder: over query words drawn from the whole vocabulary the same settings
-give 0.78 (search_k 10,000: 0.95, at about 2x exact). `wordvec index --report` measures the
-trade-off on your own vectors.
+cosine search at 10-11x its queries/s (timed interleaved on 2 shared cores), from a 349 MB
+index (the matrix is 80 MB) built in 11-23 s (80-90 s when other jobs hold the cores);
+opening it takes 0.2 s, nearly all of it the fingerprint check. 100 trees buy little (0.95)
+for a 612 MB file; 25 trees give 0.92. Rare words are harder: over query words drawn from
+the whole vocabulary the same settings give 0.78 (search_k 10,000: 0.95, at 2-5x exact).
+`wordvec index --report` measures the trade-off on your own vectors.
 
 Examples
 --------
