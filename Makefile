@@ -33,7 +33,7 @@ demo: install
 	$(BIN)/wordvec train $(DATA)/small.txt -o $(DEMO_OUT) --seed 1
 	$(BIN)/wordvec info --vectors $(DEMO_OUT)
 	$(BIN)/wordvec similar --vectors $(DEMO_OUT) -n 8 france
-	$(BIN)/wordvec analogy --vectors $(DEMO_OUT) -n 5 paris france germany
+	$(BIN)/wordvec analogy --vectors $(DEMO_OUT) -n 5 french france germany
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .wordvec-cache *.egg-info
