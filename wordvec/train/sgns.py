@@ -191,7 +191,11 @@ class SGNS:
         ----------
         resume : path, optional
             A checkpoint folder written by a run with the same parameters on the same corpus;
-            training continues from it (the vocabulary comes from the checkpoint).
+            training continues from it (the vocabulary comes from the checkpoint). With one
+            thread the result equals that of the uninterrupted run.
+
+        Ctrl-C during training lets the running jobs finish, writes the checkpoint (when
+        `checkpoint` is set) and raises `KeyboardInterrupt`.
 
         Returns
         -------
@@ -249,11 +253,11 @@ class SGNS:
         return {name: getattr(self, name) for name in _SCHEDULE}
 
     def _write_checkpoint(self, vocab, seed, syn0, syn1, epoch, next_job, raw_total,
-                          loss_history, pairs_history, job_loss, job_pairs):
+                          words_done, loss_history, pairs_history, job_loss, job_pairs):
         state = {"format": "wordvec-sgns-checkpoint", "version": CHECKPOINT_VERSION,
                  "params": self._params(), "job_words": JOB_WORDS, "seed": seed,
                  "epoch": epoch, "next_job": next_job, "raw_total": raw_total,
-                 "total_words": vocab.total_words, "words_done": epoch * raw_total,
+                 "total_words": vocab.total_words, "words_done": words_done,
                  "loss_history": list(loss_history), "pairs_history": list(pairs_history)}
         with atomic_dir(self.checkpoint) as tmp:
             np.save(tmp / "syn0.npy", syn0)
@@ -379,8 +383,9 @@ class _Run:
                     raise KeyboardInterrupt
 
     def _save(self, epoch, next_job, job_loss, job_pairs):
+        words_done = epoch * self.raw_total + int(self.job_words[:next_job].sum())
         self.model._write_checkpoint(self.vocab, self.seed, self.syn0, self.syn1, epoch,
-                                     next_job, self.raw_total, self.loss_history,
+                                     next_job, self.raw_total, words_done, self.loss_history,
                                      self.pairs_history, job_loss, job_pairs)
 
     def _epoch(self, epoch, first_job, job_loss, job_pairs, bar, stop):
