@@ -75,6 +75,13 @@ def negative_weights(counts):
     return w / w.sum()
 
 
+def _cores():
+    """CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _job_bounds(raw_ends, job_words):
     """Sentence indices cutting the corpus into jobs of about `job_words` corpus words."""
     n = len(raw_ends)
@@ -203,7 +210,7 @@ class SGNS:
         """
         self._validate()
         corpus = as_corpus(corpus)
-        threads = self.threads or len(os.sched_getaffinity(0))
+        threads = self.threads or _cores()
         clock = [time.perf_counter()]
         if resume is not None:
             state = self._read_checkpoint(resume)
