@@ -145,7 +145,9 @@ def _interrupt_when(condition):
 
     def watch():
         deadline = time.monotonic() + 60
-        while not condition() and time.monotonic() < deadline:
+        while not condition():
+            if time.monotonic() > deadline:
+                return  # never interrupt anything else
             time.sleep(0.001)
         signal.pthread_kill(main, signal.SIGINT)
 
