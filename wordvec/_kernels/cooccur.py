@@ -3,14 +3,17 @@
 A key packs a pair as `row << 32 | col` (both < 2**31), so sorting keys sorts by (row, col).
 Values are int64 fixed-point weights: a pair at distance d adds `scale // d`, where `scale` is
 a multiple of every distance in the window, so sums are exact in any order. The pairs among
-the `k` most frequent words go to a dense `(k, k)` block instead of the table. Empty table
-slots hold key -1.
+the `k` most frequent words go to a dense `(k, k)` block instead of the table.
+
+The table is an int64 `(capacity, 2)` array: `table[s] = (key + 1, value)`, and 0 marks an
+empty slot, so a table from `np.zeros` is empty and a probe touches one cache line. Once
+drained, `table[:n]` holds `(key, value)` rows sorted by key.
 """
 
 import numba
 import numpy as np
 
-EMPTY = -1
+EMPTY = 0
 
 
 @numba.njit(cache=True, inline="always")
@@ -20,18 +23,19 @@ def _slot(key, capacity):
 
 
 @numba.njit(cache=True, inline="always")
-def _add(keys, vals, key, weight):
+def _add(table, key, weight):
     """Add `weight` to `key`'s slot; return 1 if the key is new, else 0."""
-    capacity = keys.shape[0]
+    capacity = table.shape[0]
     s = _slot(key, capacity)
+    stored = key + 1
     while True:
-        k = keys[s]
-        if k == key:
-            vals[s] += weight
+        k = table[s, 0]
+        if k == stored:
+            table[s, 1] += weight
             return 0
         if k == EMPTY:
-            keys[s] = key
-            vals[s] = weight
+            table[s, 0] = stored
+            table[s, 1] = weight
             return 1
         s += 1
         if s == capacity:
@@ -39,7 +43,7 @@ def _add(keys, vals, key, weight):
 
 
 @numba.njit(cache=True)
-def count_pairs(ids, starts, pos, weights, symmetric, keys, vals, dense, fill, limit):
+def count_pairs(ids, starts, pos, weights, symmetric, table, dense, fill, limit):
     """Count the window pairs of tokens `ids[pos:]` until the table holds `limit` keys.
 
     `starts` are sentence start offsets into `ids` (ending with `len(ids)`); `weights[d]` is
@@ -69,35 +73,36 @@ def count_pairs(ids, starts, pos, weights, symmetric, keys, vals, dense, fill, l
                 if symmetric:
                     dense[b, a] += w
             else:
-                fill += _add(keys, vals, (a << 32) | b, w)
+                fill += _add(table, (a << 32) | b, w)
                 if symmetric:
-                    fill += _add(keys, vals, (b << 32) | a, w)
+                    fill += _add(table, (b << 32) | a, w)
         p += 1
     return p, fill
 
 
 @numba.njit(cache=True)
-def drain_table(keys, vals, dense, n_rows):
-    """Move every entry (table and dense block) to the front of `keys`/`vals`, sorted by key.
+def drain_table(table, dense, n_rows):
+    """Move every entry (table and dense block) to `table[:n]` as (key, value), sorted by key.
 
-    The dense block is zeroed; slots after the returned count are set empty. The caller
-    guarantees that the table has room for the dense block's nonzeros. Rows are < `n_rows`.
+    The dense block is zeroed and the slots after the returned `n` emptied; the caller
+    empties `table[:n]` once it has used them. The caller guarantees that the table has
+    room for the dense block's nonzeros. Rows are < `n_rows`.
     """
     n = 0
-    for s in range(keys.shape[0]):
-        if keys[s] != EMPTY:
-            keys[n] = keys[s]
-            vals[n] = vals[s]
+    for s in range(table.shape[0]):
+        if table[s, 0] != EMPTY:
+            table[n, 0] = table[s, 0] - 1
+            table[n, 1] = table[s, 1]
             n += 1
     k = dense.shape[0]
     for a in range(k):
         for b in range(k):
             if dense[a, b] != 0:
-                keys[n] = (np.int64(a) << 32) | b
-                vals[n] = dense[a, b]
+                table[n, 0] = (np.int64(a) << 32) | b
+                table[n, 1] = dense[a, b]
                 dense[a, b] = 0
                 n += 1
-    keys[n:] = EMPTY
+    table[n:, 0] = EMPTY
     # MSD radix sort by row in two in-place American-flag passes (high bits, then low bits,
     # so that each pass writes to few enough buckets to stay in cache), then each row by key.
     bits = 1
@@ -105,27 +110,26 @@ def drain_table(keys, vals, dense, n_rows):
         bits += 1
     low = bits // 2
     top = np.empty((1 << (bits - low)) + 1, np.int64)
-    _flag_pass(keys, vals, 0, n, 32 + low, bits - low, top)
+    _flag_pass(table, 0, n, 32 + low, bits - low, top)
     rows = np.empty((1 << low) + 1, np.int64)
     for b in range(top.shape[0] - 1):
         if top[b + 1] - top[b] > 1:
-            _flag_pass(keys, vals, top[b], top[b + 1], 32, low, rows)
+            _flag_pass(table, top[b], top[b + 1], 32, low, rows)
             for r in range(rows.shape[0] - 1):
                 if rows[r + 1] - rows[r] > 1:
-                    sort_pairs(keys[rows[r]:rows[r + 1]], vals[rows[r]:rows[r + 1]],
-                               rows[r + 1] - rows[r])
+                    sort_rows(table, rows[r], rows[r + 1])
     return n
 
 
 @numba.njit(cache=True)
-def _flag_pass(keys, vals, lo, hi, shift, nbits, ends):
-    """Group `keys[lo:hi]` (and `vals`) in place by the digit `(key >> shift) & (2**nbits - 1)`;
-    `ends[d]:ends[d + 1]` is where digit d lands."""
+def _flag_pass(table, lo, hi, shift, nbits, ends):
+    """Group `table[lo:hi]` in place by the digit `(key >> shift) & (2**nbits - 1)` of column
+    0; `ends[d]:ends[d + 1]` is where digit d lands."""
     m = 1 << nbits
     mask = np.int64(m - 1)
     ends[:] = 0
     for t in range(lo, hi):
-        ends[((keys[t] >> shift) & mask) + 1] += 1
+        ends[((table[t, 0] >> shift) & mask) + 1] += 1
     ends[0] = lo
     for d in range(m):
         ends[d + 1] += ends[d]
@@ -133,43 +137,43 @@ def _flag_pass(keys, vals, lo, hi, shift, nbits, ends):
     for d in range(m):
         t = nxt[d]
         while t < ends[d + 1]:
-            digit = (keys[t] >> shift) & mask
+            digit = (table[t, 0] >> shift) & mask
             if digit == d:
                 t += 1
             else:
-                _swap(keys, vals, t, nxt[digit])
+                _swap(table, t, nxt[digit])
                 nxt[digit] += 1
         nxt[d] = t
 
 
 @numba.njit(cache=True)
-def sort_pairs(keys, vals, n):
-    """Sort `keys[:n]` in place (distinct keys), moving `vals[:n]` along: iterative quicksort."""
+def sort_rows(table, lo, hi):
+    """Sort `table[lo:hi]` in place by column 0 (distinct keys): iterative quicksort."""
     stack = np.empty(128, np.int64)
     top = 0
-    lo, hi = 0, n - 1
+    hi -= 1
     while True:
         while hi - lo > 24:
             mid = (lo + hi) >> 1
-            # median of three into keys[mid]
-            if keys[mid] < keys[lo]:
-                _swap(keys, vals, mid, lo)
-            if keys[hi] < keys[lo]:
-                _swap(keys, vals, hi, lo)
-            if keys[hi] < keys[mid]:
-                _swap(keys, vals, hi, mid)
-            pivot = keys[mid]
+            # median of three into table[mid]
+            if table[mid, 0] < table[lo, 0]:
+                _swap(table, mid, lo)
+            if table[hi, 0] < table[lo, 0]:
+                _swap(table, hi, lo)
+            if table[hi, 0] < table[mid, 0]:
+                _swap(table, hi, mid)
+            pivot = table[mid, 0]
             i, j = lo, hi
             while i <= j:
-                while keys[i] < pivot:
+                while table[i, 0] < pivot:
                     i += 1
-                while keys[j] > pivot:
+                while table[j, 0] > pivot:
                     j -= 1
                 if i <= j:
-                    _swap(keys, vals, i, j)
+                    _swap(table, i, j)
                     i += 1
                     j -= 1
-            # recurse into the smaller part later, loop on the larger one
+            # push the larger part, loop on the smaller one: the stack stays < 2 log2(n)
             if j - lo < hi - i:
                 stack[top], stack[top + 1] = i, hi
                 hi = j
@@ -178,14 +182,14 @@ def sort_pairs(keys, vals, n):
                 lo = i
             top += 2
         for i in range(lo + 1, hi + 1):
-            key, val = keys[i], vals[i]
+            key, val = table[i, 0], table[i, 1]
             j = i - 1
-            while j >= lo and keys[j] > key:
-                keys[j + 1] = keys[j]
-                vals[j + 1] = vals[j]
+            while j >= lo and table[j, 0] > key:
+                table[j + 1, 0] = table[j, 0]
+                table[j + 1, 1] = table[j, 1]
                 j -= 1
-            keys[j + 1] = key
-            vals[j + 1] = val
+            table[j + 1, 0] = key
+            table[j + 1, 1] = val
         if top == 0:
             return
         top -= 2
@@ -193,17 +197,17 @@ def sort_pairs(keys, vals, n):
 
 
 @numba.njit(cache=True, inline="always")
-def _swap(keys, vals, i, j):
-    keys[i], keys[j] = keys[j], keys[i]
-    vals[i], vals[j] = vals[j], vals[i]
+def _swap(table, i, j):
+    table[i, 0], table[j, 0] = table[j, 0], table[i, 0]
+    table[i, 1], table[j, 1] = table[j, 1], table[i, 1]
 
 
 @numba.njit(cache=True)
-def rehash(keys, vals, new_keys, new_vals):
+def rehash(table, new_table):
     """Insert every entry of one table into another (empty, larger) one."""
-    for s in range(keys.shape[0]):
-        if keys[s] != EMPTY:
-            _add(new_keys, new_vals, keys[s], vals[s])
+    for s in range(table.shape[0]):
+        if table[s, 0] != EMPTY:
+            _add(new_table, table[s, 0] - 1, table[s, 1])
 
 
 @numba.njit(cache=True)

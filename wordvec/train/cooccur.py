@@ -199,8 +199,7 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
     if int(room * LOAD_FACTOR) // 2 < 4 * window + 64:
         raise ValueError(f"memory {budget} bytes is too small for window {window}")
     dense = np.zeros((k, k), dtype=np.int64)
-    keys = np.full(min(room // 2, 1 << 20), kern.EMPTY, dtype=np.int64)
-    vals = np.zeros(keys.shape[0], dtype=np.int64)
+    table = np.zeros((min(room // 2, 1 << 20), 2), dtype=np.int64)   # empty: see the kernels
 
     output = Path(output)
     work = Path(tempfile.mkdtemp(prefix=".cooccur-", dir=tmp_dir if tmp_dir else output.parent))
@@ -212,37 +211,37 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
             starts = np.ascontiguousarray(starts, dtype=np.int64)
             pos = 0
             while pos < ids.shape[0]:
-                limit = int(keys.shape[0] * LOAD_FACTOR)
+                limit = int(table.shape[0] * LOAD_FACTOR)
                 last = pos
-                pos, fill = kern.count_pairs(ids, starts, pos, weights, symmetric, keys, vals,
-                                             dense, fill, limit)
+                pos, fill = kern.count_pairs(ids, starts, pos, weights, symmetric, table, dense,
+                                             fill, limit)
                 bar.update(pos - last)
                 if pos == ids.shape[0]:
                     break
-                grown = min(2 * keys.shape[0], room - keys.shape[0])
-                if grown > keys.shape[0]:
-                    keys, vals = _grow(keys, vals, grown)
+                grown = min(2 * table.shape[0], room - table.shape[0])
+                if grown > table.shape[0]:
+                    table = _grow(table, grown)
                 else:
-                    keys, vals = _fit_dense(keys, vals, fill, dense, room)
-                    shards.append(_spill(keys, vals, dense, n_words, work / f"s{len(shards)}.bin"))
+                    table = _fit_dense(table, fill, dense, room)
+                    shards.append(_spill(table, dense, n_words, work / f"s{len(shards)}.bin"))
                     fill = 0
             total_tokens += ids.shape[0]
         bar.close()
-        keys, vals = _fit_dense(keys, vals, fill, dense, room)
+        table = _fit_dense(table, fill, dense, room)
         if shards and (fill or dense.any()):
-            shards.append(_spill(keys, vals, dense, n_words, work / f"s{len(shards)}.bin"))
+            shards.append(_spill(table, dense, n_words, work / f"s{len(shards)}.bin"))
         meta = {"format": "wordvec-cooccurrence", "version": FORMAT_VERSION, "window": window,
                 "symmetric": bool(symmetric), **(settings or {}), "n_words": n_words,
                 "total_tokens": int(total_tokens), "shards": len(shards), "merge_passes": 0}
         with atomic_dir(output) as tmp:
             sink = _CountsWriter(tmp, scale, block=min(1 << 16, max(64, budget // 256)))
             if not shards:
-                n = kern.drain_table(keys, vals, dense, n_words)
+                n = kern.drain_table(table, dense, n_words)
                 del dense
-                sink.write(keys[:n], vals[:n])
-                del keys, vals
+                sink.write(table[:n, 0], table[:n, 1])
+                del table
             else:
-                del keys, vals, dense
+                del table, dense
                 block = max(64, budget // (80 * fan_in))   # records per shard buffer
                 while len(shards) > fan_in:
                     merged = []
@@ -268,38 +267,38 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
     return meta
 
 
-def _grow(keys, vals, size):
+def _grow(table, size):
     """The table rehashed into `size` slots."""
-    from .._kernels.cooccur import EMPTY, rehash
+    from .._kernels.cooccur import rehash
 
-    new_keys = np.full(size, EMPTY, dtype=np.int64)
-    new_vals = np.zeros(size, dtype=np.int64)
-    rehash(keys, vals, new_keys, new_vals)
-    return new_keys, new_vals
+    new = np.zeros((size, 2), dtype=np.int64)
+    rehash(table, new)
+    return new
 
 
-def _fit_dense(keys, vals, fill, dense, room):
+def _fit_dense(table, fill, dense, room):
     """The table, grown if it lacks free slots for the dense block's nonzeros."""
     needed = fill + np.count_nonzero(dense)
-    if needed <= keys.shape[0]:
-        return keys, vals
-    size = min(max(2 * keys.shape[0], needed), room - keys.shape[0])
+    if needed <= table.shape[0]:
+        return table
+    size = min(max(2 * table.shape[0], needed), room - table.shape[0])
     if size < needed:  # not reached: the dense block is at most room / 16
         raise MemoryError("co-occurrence table cannot take the dense block")
-    return _grow(keys, vals, size)
+    return _grow(table, size)
 
 
-def _spill(keys, vals, dense, n_rows, path):
+def _spill(table, dense, n_rows, path):
     """Write the table's entries as a sorted shard of (key, val) records and empty the table."""
     from .._kernels.cooccur import drain_table
 
-    n = drain_table(keys, vals, dense, n_rows)
+    n = drain_table(table, dense, n_rows)
     with open(path, "wb") as f:
         sink = _ShardSink(f)
-        step = max(1024, keys.shape[0] // 16)
+        step = max(1024, table.shape[0] // 16)
         for a in range(0, n, step):
-            sink.write(keys[a:min(a + step, n)], vals[a:min(a + step, n)])
-    keys[:n] = -1
+            b = min(a + step, n)
+            sink.write(table[a:b, 0], table[a:b, 1])
+    table[:n, 0] = 0   # empty again
     return path
 
 
