@@ -142,8 +142,8 @@ def count_cooccurrences(corpus, output=None, *, window=10, symmetric=True, min_c
     vocabulary : wordvec.corpus.Vocabulary, optional
         Built from the corpus with `min_count` / `max_vocab` when not given.
     memory : int or str
-        Budget for the counting table and merge buffers ("2G"); the vocabulary and a chunk of
-        encoded text come on top.
+        Budget for the counting table and merge buffers ("2G"); the vocabulary and the
+        memory-mapped encoded corpus come on top.
 
     Returns
     -------
