@@ -117,6 +117,16 @@ def test_related_words_end_up_closer_than_unrelated_ones(lee):
     assert (rel > unrel).sum() >= 8
 
 
+@pytest.mark.parametrize("negative", [1, 3])
+def test_other_negative_counts_train_too(lee, negative):
+    # negative=5 has its own unrolled path in the kernel; the general one must work as well
+    model = SGNS(negative=negative, threads=1, random_state=2, **SMALL).fit(lee)
+    assert np.isfinite(model.vectors_.vectors).all()
+    per_pair = model.loss_history_ / model.pairs_history_
+    assert (np.diff(per_pair) < 0).all()
+    assert per_pair[-1] < (negative + 1) * np.log(2)  # below the loss of all-zero scores
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"window": 0}, "window must be an integer >= 1, got 0"),
     ({"dim": -3}, "dim must be an integer >= 1, got -3"),

@@ -140,11 +140,12 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     n_words = np.uint64(neg_cut.shape[0])
     k1 = negative + 1
     sen = np.empty(max_len, np.int32)
-    outb = np.empty((k1, dim), np.float32)
+    outb = np.zeros((k1, dim), np.float32)  # rows of skipped negatives stay finite (g = 0)
     gout = np.empty((k1, dim), np.float32)
     tgt = np.empty(k1, np.int64)
     label = np.empty(k1, np.float32)
     gk = np.empty(k1, np.float32)
+    fk = np.empty(k1, np.float32)
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
@@ -204,13 +205,38 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                 if c == i:
                     continue
                 row = syn0[sen[c]]
+                if k1 == 6:  # negative=5: the six dot products in one pass over the row
+                    f0 = zero
+                    f1 = zero
+                    f2 = zero
+                    f3 = zero
+                    f4 = zero
+                    f5 = zero
+                    for d in range(dim):
+                        x = row[d]
+                        f0 += x * outb[0, d]
+                        f1 += x * outb[1, d]
+                        f2 += x * outb[2, d]
+                        f3 += x * outb[3, d]
+                        f4 += x * outb[4, d]
+                        f5 += x * outb[5, d]
+                    fk[0] = f0
+                    fk[1] = f1
+                    fk[2] = f2
+                    fk[3] = f3
+                    fk[4] = f4
+                    fk[5] = f5
+                else:
+                    for k in range(k1):
+                        f = zero
+                        for d in range(dim):
+                            f += row[d] * outb[k, d]
+                        fk[k] = f
                 for k in range(k1):
                     gk[k] = zero
                     if tgt[k] < 0:
                         continue
-                    f = zero
-                    for d in range(dim):
-                        f += row[d] * outb[k, d]
+                    f = fk[k]
                     lab = label[k]
                     if f > fmax:
                         gk[k] = (lab - one) * lr
