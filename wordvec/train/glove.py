@@ -218,7 +218,8 @@ class GloVe:
 
         from .._kernels.glove import epoch_parallel, epoch_serial
 
-        threads = self.threads or len(os.sched_getaffinity(0))
+        threads = self.threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                   else os.cpu_count() or 1)
         threads = min(threads, numba.config.NUMBA_NUM_THREADS)
         kernel = epoch_serial if threads == 1 else epoch_parallel
         if threads > 1:
