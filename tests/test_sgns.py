@@ -117,9 +117,11 @@ def test_related_words_end_up_closer_than_unrelated_ones(lee):
     assert (rel > unrel).sum() >= 8
 
 
-@pytest.mark.parametrize("negative", [1, 3])
+@pytest.mark.parametrize("negative", [3, 8])
 def test_other_negative_counts_train_too(lee, negative):
-    # negative=5 has its own unrolled path in the kernel; the general one must work as well
+    # negative=5 has its own unrolled path in the kernel; the general one must work as well.
+    # (Calibration, seeds 2-3: per-pair loss 2.72 -> 2.57 -> 2.48 for 3 negatives, 4.58 ->
+    # 3.38 -> 3.23 for 8; all-zero scores would give (negative + 1) ln 2 = 2.77 and 6.24.)
     model = SGNS(negative=negative, threads=1, random_state=2, **SMALL).fit(lee)
     assert np.isfinite(model.vectors_.vectors).all()
     per_pair = model.loss_history_ / model.pairs_history_

@@ -95,7 +95,7 @@ def _draw_negative(r, n_words, neg_cut, neg_alias):
     r = r * np.uint64(25214903917) + np.uint64(11)
     slot = (r >> np.uint64(16)) % n_words
     r = r * np.uint64(25214903917) + np.uint64(11)
-    if ((r >> np.uint64(16)) & np.uint64((1 << ALIAS_BITS) - 1)) < neg_cut[slot]:
+    if (r >> np.uint64(64 - ALIAS_BITS)) < neg_cut[slot]:  # the LCG's best (top) bits
         return np.int64(slot), r
     return np.int64(neg_alias[slot]), r
 
@@ -149,7 +149,7 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
-    m16 = np.uint64(0xFFFF)
+    sh48 = np.uint64(48)
     uwin = np.uint64(window)
     fmax = np.float32(MAX_EXP)
     scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
@@ -171,7 +171,7 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
             kw = keep[w]
             if kw < one:
                 r = r * mult + inc
-                if kw < np.float32((r >> sh16) & m16) * inv16:
+                if kw < np.float32(r >> sh48) * inv16:
                     continue
             sen[n] = w
             n += 1
