@@ -18,23 +18,19 @@ Examples
 >>> GloVe(epochs=5).fit(cooccurrence="counts")      # counts from `wordvec cooccur` # doctest: +SKIP
 """
 
-import json
 import os
 import secrets
-import signal
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 from .._atomic import atomic_dir
-from ..errors import FormatError
 from ..store import Vectors
+from ._checkpoint import read_state, sigint_sets_flag, write_state
 from ._progress import Progress
 from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
 
-CHECKPOINT_VERSION = 1
 OUTPUTS = ("sum", "word", "context", "concat")
 GRAD_CLIP = 100.0          # glove.c's default -grad-clip
 SLICE = 1 << 20            # nonzeros per kernel call (progress and Ctrl-C granularity)
@@ -189,16 +185,9 @@ class GloVe:
         del X   # the counts may be in memory: training needs only `nz`
         for e in range(epoch + (position[0] > 0)):   # replay the orders of the epochs begun
             _shuffle(nz, seed, e)
-        stop = threading.Event()
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-        try:
+        with sigint_sets_flag() as stop:
             losses = self._train(params, nz, pairs, targets, seed, epoch, position, losses,
                                  shape, stop)
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
         self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
         self.cooccurrence_meta_ = meta
         W, C = params["W"], params["C"]
@@ -253,32 +242,17 @@ class GloVe:
 
     # ------------------------------------------------------------------ checkpoints
     def _write_checkpoint(self, params, seed, epoch, position, losses, shape):
-        state = {"format": "wordvec-glove-checkpoint", "version": CHECKPOINT_VERSION,
-                 "params": {name: getattr(self, name) for name in _SCHEDULE}, "seed": seed,
-                 "epoch": epoch, "next": int(position[0]), "partial_loss": float(position[1]),
-                 "loss_history": list(losses), "nnz": int(shape[0]),
-                 "n_words": int(shape[1])}
         with atomic_dir(self.checkpoint) as tmp:
             for name in _STATE:
                 np.save(tmp / f"{name}.npy", params[name])
-            (tmp / "state.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+            write_state(tmp, "glove", {name: getattr(self, name) for name in _SCHEDULE},
+                        seed=seed, epoch=epoch, next=int(position[0]),
+                        partial_loss=float(position[1]), loss_history=list(losses),
+                        nnz=int(shape[0]), n_words=int(shape[1]))
 
     def _read_checkpoint(self, path, shape):
         path = Path(path)
-        try:
-            state = json.loads((path / "state.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FormatError(path, "not a training checkpoint (no state.json)") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FormatError(path / "state.json", f"unreadable ({exc})") from None
-        if state.get("format") != "wordvec-glove-checkpoint":
-            raise FormatError(path / "state.json", "not a GloVe checkpoint")
-        if state.get("version", 0) > CHECKPOINT_VERSION:
-            raise FormatError(path / "state.json", "checkpoint is newer than this wordvec")
-        for name, value in state["params"].items():
-            if getattr(self, name) != value:
-                raise ValueError(f"{path}: checkpoint has {name}={value!r}, "
-                                 f"this model {name}={getattr(self, name)!r}")
+        state = read_state(path, "glove", "a GloVe", self)
         if (state["nnz"], state["n_words"]) != tuple(shape):
             raise ValueError(f"{path}: checkpoint was trained on {state['nnz']} nonzeros over "
                              f"{state['n_words']} words, these counts have {shape[0]} over "

@@ -21,10 +21,8 @@ Examples
 >>> model.vectors_.most_similar("king", topn=3)                            # doctest: +SKIP
 """
 
-import json
 import os
 import secrets
-import signal
 import threading
 import time
 from pathlib import Path
@@ -33,12 +31,11 @@ import numpy as np
 
 from .._atomic import atomic_dir
 from ..corpus import Vocabulary, as_corpus, encode_corpus
-from ..errors import FormatError
 from ..store import Vectors
+from ._checkpoint import read_state, sigint_sets_flag, write_state
 from ._progress import Progress
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
-CHECKPOINT_VERSION = 1
 _SCHEDULE = ("dim", "window", "negative", "sample", "min_count", "max_vocab", "epochs", "alpha",
              "min_alpha")
 
@@ -261,11 +258,6 @@ class SGNS:
 
     def _write_checkpoint(self, vocab, seed, syn0, syn1, epoch, next_job, raw_total,
                           words_done, loss_history, pairs_history, job_loss, job_pairs):
-        state = {"format": "wordvec-sgns-checkpoint", "version": CHECKPOINT_VERSION,
-                 "params": self._params(), "job_words": JOB_WORDS, "seed": seed,
-                 "epoch": epoch, "next_job": next_job, "raw_total": raw_total,
-                 "total_words": vocab.total_words, "words_done": words_done,
-                 "loss_history": list(loss_history), "pairs_history": list(pairs_history)}
         with atomic_dir(self.checkpoint) as tmp:
             np.save(tmp / "syn0.npy", syn0)
             np.save(tmp / "syn1.npy", syn1)
@@ -274,24 +266,14 @@ class SGNS:
             with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
                 f.writelines(f"{w}\t{c}\n"
                              for w, c in zip(vocab.words, vocab.counts.tolist(), strict=True))
-            (tmp / "state.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+            write_state(tmp, "sgns", self._params(), job_words=JOB_WORDS, seed=seed,
+                        epoch=epoch, next_job=next_job, raw_total=raw_total,
+                        total_words=vocab.total_words, words_done=words_done,
+                        loss_history=list(loss_history), pairs_history=list(pairs_history))
 
     def _read_checkpoint(self, path):
         path = Path(path)
-        try:
-            state = json.loads((path / "state.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FormatError(path, "not a training checkpoint (no state.json)") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FormatError(path / "state.json", f"unreadable ({exc})") from None
-        if state.get("format") != "wordvec-sgns-checkpoint":
-            raise FormatError(path / "state.json", "not an SGNS checkpoint")
-        if state.get("version", 0) > CHECKPOINT_VERSION:
-            raise FormatError(path / "state.json", "checkpoint is newer than this wordvec")
-        for name, value in state["params"].items():
-            if getattr(self, name) != value:
-                raise ValueError(f"{path}: checkpoint has {name}={value!r}, "
-                                 f"this model {name}={getattr(self, name)!r}")
+        state = read_state(path, "sgns", "an SGNS", self)
         if state["job_words"] != JOB_WORDS:
             raise ValueError(f"{path}: checkpoint uses jobs of {state['job_words']} words, "
                              f"this wordvec {JOB_WORDS}")
@@ -349,15 +331,8 @@ class _Run:
         While training, SIGINT only sets a flag (when called from the main thread), so the
         interruption always falls between jobs and the saved state is consistent.
         """
-        stop = threading.Event()
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-        try:
+        with sigint_sets_flag() as stop:
             self._train(state, stop)
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
 
     def _train(self, state, stop):
         m = self.model
