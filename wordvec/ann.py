@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from ._atomic import atomic_file, atomic_path
+from ._header import read_header
 from .errors import FormatError, WordvecError
 
 DEFAULT_TREES = 50
@@ -214,17 +215,8 @@ class AnnIndex:
             raise FileNotFoundError(2, "no Annoy index here (build one with `wordvec index`)",
                                     str(path))
         meta_path = _sidecar(path)
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FormatError(meta_path, "missing index sidecar (rebuild the index)") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FormatError(meta_path, f"unreadable index sidecar ({exc})") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise FormatError(meta_path, "not a wordvec Annoy index sidecar")
-        if meta.get("version", 0) > VERSION:
-            raise FormatError(meta_path, f"index version {meta['version']} is newer than this "
-                                         "wordvec")
+        meta = read_header(meta_path, FORMAT, VERSION,
+                           f"missing index sidecar {meta_path.name} (rebuild the index)")
         if meta.get("index_bytes") != path.stat().st_size:
             raise StaleIndexError(f"{path}: index file and its sidecar {meta_path.name} come from "
                                   "different builds; rebuild the index")

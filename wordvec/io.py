@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from ._atomic import atomic_dir, atomic_file
+from ._header import read_header
 from .errors import FormatError
 from .store import Vectors
 
@@ -95,18 +96,8 @@ def load_native(path, limit=None, mmap=True):
     """Read a native store folder; the matrix is memory-mapped (read-only) unless `mmap=False`."""
     path = Path(path)
     meta_path = path / "meta.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FormatError(path, "not a wordvec store (no meta.json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FormatError(meta_path, f"unreadable metadata ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != "wordvec-native":
-        raise FormatError(meta_path, "not a wordvec-native metadata file")
-    if not isinstance(meta.get("version"), int):
-        raise FormatError(meta_path, f"bad version {meta.get('version')!r}")
-    if meta["version"] > NATIVE_VERSION:
-        raise FormatError(meta_path, f"store version {meta['version']} is newer than this wordvec")
+    meta = read_header(meta_path, "wordvec-native", NATIVE_VERSION,
+                       "not a wordvec store (no meta.json)")
     try:
         matrix = np.load(path / "vectors.npy", mmap_mode="r" if mmap else None)
     except Exception as exc:    # a damaged .npy header raises almost anything inside numpy

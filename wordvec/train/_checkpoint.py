@@ -6,40 +6,30 @@ parameters that must match for a resume to continue the same run.
 """
 
 import contextlib
-import json
 import signal
 import threading
 from pathlib import Path
 
-from ..errors import FormatError
+from .._header import read_header, write_header
 
 VERSION = 1
 
 
 def write_state(folder, kind, params, **state):
     """Write `state.json` into `folder` with the header for trainer `kind` ("sgns", "glove")."""
-    header = {"format": f"wordvec-{kind}-checkpoint", "version": VERSION, "params": params}
-    (Path(folder) / "state.json").write_text(json.dumps({**header, **state}, indent=1) + "\n",
-                                             encoding="utf-8")
+    write_header(Path(folder) / "state.json", f"wordvec-{kind}-checkpoint", VERSION,
+                 params=params, **state)
 
 
-def read_state(path, kind, label, model):
+def read_state(path, kind, model):
     """Read `state.json` of a `kind` checkpoint and check its parameters against `model`'s.
 
     `FormatError` for a folder that is not such a checkpoint; `ValueError` naming the first
     parameter that differs.
     """
     path = Path(path)
-    try:
-        state = json.loads((path / "state.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FormatError(path, "not a training checkpoint (no state.json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FormatError(path / "state.json", f"unreadable ({exc})") from None
-    if not isinstance(state, dict) or state.get("format") != f"wordvec-{kind}-checkpoint":
-        raise FormatError(path / "state.json", f"not {label} checkpoint")
-    if state.get("version", 0) > VERSION:
-        raise FormatError(path / "state.json", "checkpoint is newer than this wordvec")
+    state = read_header(path / "state.json", f"wordvec-{kind}-checkpoint", VERSION,
+                        "not a training checkpoint (no state.json)")
     for name, value in state["params"].items():
         if getattr(model, name) != value:
             raise ValueError(f"{path}: checkpoint has {name}={value!r}, "

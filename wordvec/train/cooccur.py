@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .._atomic import atomic_dir
+from .._header import read_header
 from ..errors import FormatError
 from ._progress import Progress
 
@@ -91,16 +92,8 @@ def load_cooccurrence(path, mmap=True):
     """Read a counts folder written by `count_cooccurrences` (arrays memory-mapped by default)."""
     path = Path(path)
     meta_path = path / "meta.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FormatError(path, "not a co-occurrence folder (no meta.json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FormatError(meta_path, f"unreadable metadata ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != "wordvec-cooccurrence":
-        raise FormatError(meta_path, "not a wordvec-cooccurrence metadata file")
-    if meta.get("version", 0) > FORMAT_VERSION:
-        raise FormatError(meta_path, f"format version {meta['version']} is newer than this wordvec")
+    meta = read_header(meta_path, "wordvec-cooccurrence", FORMAT_VERSION,
+                       "not a co-occurrence folder (no meta.json)")
     mode = "r" if mmap else None
     arrays = {}
     for name, dtype in (("rows", np.int32), ("cols", np.int32), ("vals", np.float64)):

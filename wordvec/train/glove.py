@@ -252,7 +252,7 @@ class GloVe:
 
     def _read_checkpoint(self, path, shape):
         path = Path(path)
-        state = read_state(path, "glove", "a GloVe", self)
+        state = read_state(path, "glove", self)
         if (state["nnz"], state["n_words"]) != tuple(shape):
             raise ValueError(f"{path}: checkpoint was trained on {state['nnz']} nonzeros over "
                              f"{state['n_words']} words, these counts have {shape[0]} over "

@@ -273,7 +273,7 @@ class SGNS:
 
     def _read_checkpoint(self, path):
         path = Path(path)
-        state = read_state(path, "sgns", "an SGNS", self)
+        state = read_state(path, "sgns", self)
         if state["job_words"] != JOB_WORDS:
             raise ValueError(f"{path}: checkpoint uses jobs of {state['job_words']} words, "
                              f"this wordvec {JOB_WORDS}")
