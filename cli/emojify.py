@@ -92,7 +92,8 @@ def predict(model_path, vectors_path, as_json, sentences):
     from wordvec.models.emojify import EMOJI_NAMES, EMOJIS, load
 
     if sentences == ("-",):
-        sentences = [line.strip() for line in click.get_text_stream("stdin") if line.strip()]
+        with click.open_file("-") as stdin:
+            sentences = [line.strip() for line in stdin if line.strip()]
     model = load(model_path, vectors=vectors_path)
     proba = model.predict_proba(list(sentences))
     rows = []

@@ -1,5 +1,7 @@
 """`wordvec project`: a 2-D map of words (t-SNE or PCA) as a labelled plot and a CSV."""
 
+import sys
+
 import click
 
 from .common import load_vectors, vectors_option
@@ -45,6 +47,6 @@ def project(vectors_path, words, method, top, words_file, output, csv_path, seed
                        perplexity=perplexity, random_state=seed, groups=groups)
     plot(table, output, title=title)
     if csv_path:
-        save_csv(table, click.get_text_stream("stdout") if csv_path == "-" else csv_path)
+        save_csv(table, sys.stdout if csv_path == "-" else csv_path)
     click.echo(f"wrote {output}" + (f" and {csv_path}" if csv_path not in (None, "-") else "")
                + f": {len(table)} words, {method}", err=True)
