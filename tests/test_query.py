@@ -225,3 +225,18 @@ def test_glove_matches_gensim(glove):
         assert [w for w, _ in row] == [w for w, _ in kv.most_similar(word, topn=10)]
     assert glove.doesnt_match(["breakfast", "cereal", "dinner", "lunch"]) == \
         kv.doesnt_match(["breakfast", "cereal", "dinner", "lunch"])
+
+
+def test_batched_top_k_kernel_agrees_with_the_ranking_step():
+    """The numba kernel behind most_similar_batch ranks exactly as `_top` (ties included)."""
+    from wordvec._kernels.topk import top_k_rows
+    from wordvec.query import _top
+
+    rng = np.random.default_rng(3)
+    scores = rng.integers(-5, 6, size=(40, 300)).astype(np.float32)  # many ties
+    exclude = rng.integers(-1, 300, size=(40, 3))
+    for k in (1, 7, 300 - 3):
+        ids, best = top_k_rows(scores, k, exclude)
+        want_ids, want_best = _top(scores.copy(), k, exclude)
+        np.testing.assert_array_equal(best, want_best)
+        np.testing.assert_array_equal(ids, want_ids)

@@ -17,6 +17,10 @@ Examples
 [('b', 0.7071), ('c', 0.0)]
 """
 
+import os
+import queue
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 # Levy & Goldberg (2014), eq. 4: keeps 3CosMul's denominator away from zero.
@@ -225,13 +229,33 @@ class QueryMixin:
         else:
             own = self.indices([queries] if isinstance(queries, str) else list(queries))
             matrix = self.normed[own]
-        out = []
-        step = max(1, BLOCK_ELEMENTS // n_rows)
+        from threadpoolctl import threadpool_limits
+
+        from ._kernels.topk import top_k_rows
+
+        step = max(1, min(len(matrix), BLOCK_ELEMENTS // n_rows))
         normed = self.normed[:n_rows]
-        for start in range(0, len(matrix), step):
-            scores = matrix[start:start + step] @ normed.T
-            exclude = None if own is None else own[start:start + step, None]
-            ids, best = _top(scores, topn, exclude)
+        k = min(topn, n_rows)
+        own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own[:, None]
+        starts = range(0, len(matrix), step)
+        threads = min(os.cpu_count() or 1, len(starts))
+        buffers = queue.SimpleQueue()  # one scores block per thread, reused: no page faults
+        for _ in range(threads):
+            buffers.put(np.empty((step, n_rows), dtype=np.float32))
+
+        def block(start):
+            # One thread per block, each with a one-thread product and the GIL-free kernel.
+            buffer = buffers.get()
+            rows = matrix[start:start + step]
+            scores = np.matmul(rows, normed.T, out=buffer[:len(rows)])
+            found = top_k_rows(scores, k, own[start:start + step])
+            buffers.put(buffer)
+            return found
+
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+            found = list(pool.map(block, starts))
+        out = []
+        for ids, best in found:
             out.extend(self._pairs(i, b) for i, b in zip(ids, best, strict=True))
         return out
 

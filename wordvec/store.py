@@ -130,7 +130,8 @@ class Vectors(QueryMixin):
         if self._normed is None:
             norms = self.norms
             norms[norms == 0] = 1.0
-            self._normed = (self._vectors / norms[:, None]).astype(np.float32, copy=False)
+            # C order whatever the matrix's order: row-major products are faster
+            self._normed = np.ascontiguousarray(self._vectors / norms[:, None], dtype=np.float32)
         return self._normed
 
     # ------------------------------------------------------------------ mutation
