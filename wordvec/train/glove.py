@@ -19,7 +19,6 @@ Examples
 """
 
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 from .._atomic import atomic_dir
 from ..store import Vectors
 from ._checkpoint import read_state, sigint_sets_flag, write_state
+from ._params import check_integers, seed_from
 from ._progress import Progress
 from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
 
@@ -112,16 +112,8 @@ class GloVe:
 
     # ------------------------------------------------------------------ validation
     def _validate(self):
-        def at_least(name, low):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-
-        for name in ("dim", "epochs", "min_count"):
-            at_least(name, 1)
-        for name in ("max_vocab", "threads", "checkpoint_every"):
-            if getattr(self, name) is not None:
-                at_least(name, 1)
+        check_integers(self, ("dim", "epochs", "min_count"))
+        check_integers(self, ("max_vocab", "threads", "checkpoint_every"), optional=True)
         for name in ("x_max", "alpha", "learning_rate"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
@@ -130,16 +122,6 @@ class GloVe:
             raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {self.output!r}")
         if self.checkpoint_every is not None and self.checkpoint is None:
             raise ValueError("checkpoint_every needs a checkpoint folder")
-
-    def _seed(self):
-        rs = self.random_state
-        if rs is None:
-            return secrets.randbits(63)
-        if isinstance(rs, (int, np.integer)) and not isinstance(rs, bool):
-            return int(rs)
-        if isinstance(rs, np.random.Generator):
-            return int(rs.integers(2**63))
-        raise ValueError(f"random_state must be None, an int or a numpy Generator, got {rs!r}")
 
     # ------------------------------------------------------------------ fit
     def fit(self, corpus=None, *, cooccurrence=None, resume=None):
@@ -178,7 +160,7 @@ class GloVe:
             seed, epoch, losses = state["seed"], state["epoch"], state["loss_history"]
             params, position = state["params"], (state["next"], state["partial_loss"])
         else:
-            seed, epoch, losses = self._seed(), 0, []
+            seed, epoch, losses = seed_from(self.random_state), 0, []
             params, position = _initial_params(len(X.words), self.dim, seed), (0, 0.0)
         nz, pairs, targets = _nonzeros(X, self.x_max, self.alpha)
         words, counts, meta, shape = X.words, X.counts, dict(X.meta), (X.nnz, len(X.words))

@@ -22,7 +22,6 @@ Examples
 """
 
 import os
-import secrets
 import threading
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ from .._atomic import atomic_dir
 from ..corpus import Vocabulary, as_corpus, encode_corpus
 from ..store import Vectors
 from ._checkpoint import read_state, sigint_sets_flag, write_state
+from ._params import check_integers, seed_from
 from ._progress import Progress
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
@@ -155,16 +155,8 @@ class SGNS:
 
     # ------------------------------------------------------------------ validation
     def _validate(self):
-        def at_least(name, low):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-
-        for name in ("dim", "window", "negative", "min_count", "epochs"):
-            at_least(name, 1)
-        for name in ("max_vocab", "threads", "checkpoint_every"):
-            if getattr(self, name) is not None:
-                at_least(name, 1)
+        check_integers(self, ("dim", "window", "negative", "min_count", "epochs"))
+        check_integers(self, ("max_vocab", "threads", "checkpoint_every"), optional=True)
         if not self.sample >= 0:
             raise ValueError(f"sample must be >= 0, got {self.sample!r}")
         if not self.alpha > 0:
@@ -174,18 +166,6 @@ class SGNS:
                              f"got {self.min_alpha!r}")
         if self.checkpoint_every is not None and self.checkpoint is None:
             raise ValueError("checkpoint_every needs a checkpoint folder")
-
-    def _seed(self):
-        rs = self.random_state
-        if rs is None:
-            return secrets.randbits(63)
-        if isinstance(rs, (int, np.integer)) and not isinstance(rs, bool):
-            return int(rs)
-        if isinstance(rs, np.random.Generator):
-            return int(rs.integers(2**63))
-        if isinstance(rs, np.random.RandomState):
-            return int(rs.randint(2**31))
-        raise ValueError(f"random_state must be None, an int or a numpy generator, got {rs!r}")
 
     # ------------------------------------------------------------------ fit
     def fit(self, corpus, resume=None):
@@ -214,7 +194,7 @@ class SGNS:
             vocab, seed = state["vocab"], state["seed"]
         else:
             vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
-            seed = self._seed()
+            seed = seed_from(self.random_state)
         clock.append(time.perf_counter())
         enc = encode_corpus(corpus, vocab, progress=self.progress)
         clock.append(time.perf_counter())
