@@ -53,6 +53,10 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("wordvec: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`wordvec similar ... | head`): stop quietly, as cat does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as exc:
             from wordvec.errors import WordvecError
 
