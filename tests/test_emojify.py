@@ -152,3 +152,19 @@ def test_cli_train_and_predict(small_store, tmp_path):
     assert result.exit_code == 2
     result = runner.invoke(main, ["emojify", "predict", "--model", str(out), ""])
     assert result.exit_code == 1 and "sentence 0 is empty" in result.output
+
+
+def test_model_trained_on_packaged_glove_predicts_from_any_folder(tmp_path, monkeypatch):
+    """A model trained with `--vectors glove-6b-50d` keeps that name, not a path to nowhere."""
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["emojify", "train", "--vectors", "glove-6b-50d", "-o", "emo",
+                                  "--quiet", "--json"])
+    assert result.exit_code == 0, result.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(main, ["emojify", "predict", "--model", str(tmp_path / "emo"),
+                                  "--json", "lets play baseball"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["label"] == 1

@@ -109,9 +109,13 @@ class _Emojifier:
         if isinstance(self.vectors, Vectors):
             return self.vectors, None
         if isinstance(self.vectors, (str, Path)):
-            from ..io import load
+            from ..io import PRETRAINED, load
 
-            return load(self.vectors), str(Path(self.vectors).resolve())
+            path = Path(self.vectors)
+            # a packaged-vectors name stays a name; a real path is kept absolute
+            packaged = str(path) in PRETRAINED and not path.exists()
+            where = str(path) if packaged else str(path.resolve())
+            return load(self.vectors), where
         raise TypeError(f"vectors must be a Vectors or a path, got {type(self.vectors).__name__}")
 
     def fit(self, sentences, labels):
