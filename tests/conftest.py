@@ -32,3 +32,13 @@ def gensim_data():
     from gensim.test.utils import datapath
 
     return lambda name: Path(datapath(name))
+
+
+@pytest.fixture(scope="session")
+def glove_20k_store(glove, tmp_path_factory):
+    """The first 20,000 GloVe words saved as a native store, for CLI tests (read only)."""
+    from wordvec import Vectors
+
+    path = tmp_path_factory.mktemp("glove20k") / "g20k"
+    Vectors(glove.keys[:20000], glove.vectors[:20000]).save(path)
+    return path

@@ -172,50 +172,43 @@ def test_analogy_change_small(glove):
 
 
 # ---------------------------------------------------------------------------- CLI
-@pytest.fixture(scope="module")
-def small_store(glove, tmp_path_factory):
-    path = tmp_path_factory.mktemp("debias") / "g20k"
-    Vectors(glove.keys[:20000], glove.vectors[:20000]).save(path)
-    return path
-
-
-def test_cli_debias_writes_new_store(small_store, tmp_path):
+def test_cli_debias_writes_new_store(glove_20k_store, tmp_path):
     out = tmp_path / "out.txt"
-    result = CliRunner().invoke(main, ["debias", "--vectors", str(small_store), "-o", str(out)])
+    result = CliRunner().invoke(main, ["debias", "--vectors", str(glove_20k_store), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "20000 words" in result.output
     written = Vectors.load(out)
-    original = Vectors.load(small_store)
+    original = Vectors.load(glove_20k_store)
     g = bias_direction(original)
     assert abs(cosine(written["nurse"], g)) < 1e-5           # text format rounds the values
     assert cosine(original["nurse"], g) > 0.2
 
 
-def test_cli_debias_user_lists(small_store, tmp_path):
+def test_cli_debias_user_lists(glove_20k_store, tmp_path):
     (tmp_path / "p.txt").write_text("rich poor\n", encoding="utf-8")
     (tmp_path / "x.txt").write_text("wealthy\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["debias", "--vectors", str(small_store), "-o", str(out),
+    result = CliRunner().invoke(main, ["debias", "--vectors", str(glove_20k_store), "-o", str(out),
                                        "--pairs", str(tmp_path / "p.txt"),
                                        "--exclude", str(tmp_path / "x.txt")])
     assert result.exit_code == 0, result.output
-    v, w = Vectors.load(small_store), Vectors.load(out)
+    v, w = Vectors.load(glove_20k_store), Vectors.load(out)
     g = v["rich"] - v["poor"]
     assert abs(cosine(w["money"], g)) < 1e-6 and abs(cosine(v["money"], g)) > 0.05
     assert np.array_equal(w["wealthy"], v["wealthy"])
     assert cosine(w["rich"], g) == pytest.approx(-cosine(w["poor"], g))
 
 
-def test_cli_bias_report(small_store):
+def test_cli_bias_report(glove_20k_store):
     runner = CliRunner()
-    result = runner.invoke(main, ["bias", "--vectors", str(small_store), "nurse", "doctor"])
+    result = runner.invoke(main, ["bias", "--vectors", str(glove_20k_store), "nurse", "doctor"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["word", "cos_before", "cos_after", "proj_before", "proj_after"]
     assert lines[1].startswith("nurse") and lines[3].startswith("mean |x|")
-    result = runner.invoke(main, ["bias", "--vectors", str(small_store), "--json", "nurse"])
+    result = runner.invoke(main, ["bias", "--vectors", str(glove_20k_store), "--json", "nurse"])
     data = json.loads(result.output)
     assert data["words"][0]["word"] == "nurse" and abs(data["words"][0]["cos_after"]) < 1e-6
-    result = runner.invoke(main, ["bias", "--vectors", str(small_store), "nurse", "qqzzxx"])
+    result = runner.invoke(main, ["bias", "--vectors", str(glove_20k_store), "nurse", "qqzzxx"])
     assert result.exit_code == 1
     assert "'qqzzxx' not in vocabulary" in result.output

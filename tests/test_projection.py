@@ -122,44 +122,37 @@ def test_csv_and_png(groups_map, tmp_path):
 
 
 # ---------------------------------------------------------------------------- CLI
-@pytest.fixture(scope="module")
-def small_store(glove, tmp_path_factory):
-    path = tmp_path_factory.mktemp("projection") / "g20k"
-    Vectors(glove.keys[:20000], glove.vectors[:20000]).save(path)
-    return path
-
-
-def test_cli_project_words_file_pca(small_store, tmp_path):
+def test_cli_project_words_file_pca(glove_20k_store, tmp_path):
     path = tmp_path / "groups.txt"
     path.write_text("cat\tanimal\ndog\tanimal\nfrance\tplace\nitaly\tplace\none\tnumber\n"
                     "two\tnumber\n", encoding="utf-8")
     out, csv_path = tmp_path / "m.png", tmp_path / "m.csv"
-    result = CliRunner().invoke(main, ["project", "--vectors", str(small_store), "--words",
+    result = CliRunner().invoke(main, ["project", "--vectors", str(glove_20k_store), "--words",
                                        str(path), "--method", "pca", "-o", str(out),
                                        "--csv", str(csv_path)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:4] == b"\x89PNG"
     table = pd.read_csv(csv_path)
     assert table["group"].tolist() == ["animal"] * 2 + ["place"] * 2 + ["number"] * 2
-    v = Vectors.load(small_store)
+    v = Vectors.load(glove_20k_store)
     expected = project_2d(v, ["cat", "dog", "france", "italy", "one", "two"], method="pca")
     assert np.allclose(table[["x", "y"]].to_numpy(), expected[["x", "y"]].to_numpy())
-    result = CliRunner().invoke(main, ["project", "--vectors", str(small_store), "--words",
+    result = CliRunner().invoke(main, ["project", "--vectors", str(glove_20k_store), "--words",
                                        str(path), "--method", "pca", "-o", str(out),
                                        "--csv", "-"])
     assert result.exit_code == 0, result.output
     assert result.stdout == csv_path.read_text(encoding="utf-8")
 
 
-def test_cli_project_top_and_errors(small_store, tmp_path):
+def test_cli_project_top_and_errors(glove_20k_store, tmp_path):
     runner = CliRunner()
     out = tmp_path / "top.png"
-    result = runner.invoke(main, ["project", "--vectors", str(small_store), "--top", "30",
+    result = runner.invoke(main, ["project", "--vectors", str(glove_20k_store), "--top", "30",
                                   "--seed", "1", "--perplexity", "5", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "30 words, tsne" in result.output and out.stat().st_size > 1000
-    result = runner.invoke(main, ["project", "--vectors", str(small_store), "cat", "qqzx",
+    result = runner.invoke(main, ["project", "--vectors", str(glove_20k_store), "cat", "qqzx",
                                   "-o", str(out)])
     assert result.exit_code == 1 and "not in vocabulary: 'qqzx'" in result.output
-    result = runner.invoke(main, ["project", "--vectors", str(small_store), "-o", str(out)])
+    result = runner.invoke(main, ["project", "--vectors", str(glove_20k_store), "-o", str(out)])
     assert result.exit_code == 2 and "exactly one of WORDS" in result.output
