@@ -45,14 +45,13 @@ Examples
 ['king', 'queen']
 """
 
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 
 from ._atomic import atomic_dir, atomic_file
-from ._header import read_header
+from ._header import read_header, write_header
 from .errors import FormatError
 from .store import Vectors
 
@@ -81,15 +80,9 @@ def save_native(vectors, path):
             raise ValueError(f"row {i}: word {key!r} contains a tab or line break")
     with atomic_dir(path) as tmp:
         np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors.vectors, dtype=np.float32))
-        with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
-            if vectors.counts is None:
-                f.writelines(f"{k}\n" for k in vectors.keys)
-            else:
-                counts = vectors.counts.tolist()
-                f.writelines(f"{k}\t{c}\n" for k, c in zip(vectors.keys, counts, strict=True))
-        meta = {"format": "wordvec-native", "version": NATIVE_VERSION, "n_words": len(vectors),
-                "dim": vectors.dim, "counts": vectors.counts is not None}
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        write_vocab(tmp / "vocab.txt", vectors.keys, vectors.counts)
+        write_header(tmp / "meta.json", "wordvec-native", NATIVE_VERSION, n_words=len(vectors),
+                     dim=vectors.dim, counts=vectors.counts is not None)
 
 
 def load_native(path, limit=None, mmap=True):
@@ -107,7 +100,7 @@ def load_native(path, limit=None, mmap=True):
         raise FormatError(path / "vectors.npy",
                           f"expected a 2-D float32 matrix, got {matrix.dtype} {matrix.shape}")
     n = matrix.shape[0] if limit is None else min(limit, matrix.shape[0])
-    keys, counts = _read_vocab(path / "vocab.txt", n, meta.get("counts", False))
+    keys, counts = read_vocab(path / "vocab.txt", n, meta.get("counts", False))
     if len(keys) != n:
         raise FormatError(path / "vocab.txt",
                           f"{len(keys)} words for a {matrix.shape[0]}-row matrix")
@@ -117,11 +110,28 @@ def load_native(path, limit=None, mmap=True):
     return _build(path / "vocab.txt", keys, matrix[:n], counts)
 
 
-def _read_vocab(path, n, with_counts):
-    """First `n` lines of a native vocabulary -> (keys, counts or None)."""
+def write_vocab(path, words, counts=None):
+    """Write a vocabulary file: UTF-8, one `word<TAB>count` (or `word`) per line, in row order.
+
+    The one vocabulary format of the native store, co-occurrence counts and checkpoints.
+    """
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        if counts is None:
+            f.writelines(f"{w}\n" for w in words)
+        else:
+            f.writelines(f"{w}\t{c}\n" for w, c in zip(words, np.asarray(counts).tolist(),
+                                                         strict=True))
+
+
+def read_vocab(path, n=None, with_counts=True):
+    """The first `n` (default all) lines of a vocabulary file -> (words, int64 counts or None).
+
+    `FormatError` naming the line for a missing tab or a count that is not a whole number.
+    """
     try:
         with open(path, encoding="utf-8", newline="\n") as f:
-            lines = f.read().split("\n")[:n]
+            lines = f.read().split("\n")
+        lines = lines[:n] if n is not None else lines[:-1] if lines[-1] == "" else lines
     except FileNotFoundError:
         raise FormatError(path, "missing vocabulary file") from None
     except UnicodeDecodeError as exc:

@@ -24,7 +24,6 @@ Examples
 >>> X.nnz, X.words[:3], X.to_scipy().shape                          # doctest: +SKIP
 """
 
-import json
 import math
 import re
 import shutil
@@ -35,8 +34,9 @@ from pathlib import Path
 import numpy as np
 
 from .._atomic import atomic_dir
-from .._header import read_header
+from .._header import read_header, write_header
 from ..errors import FormatError
+from ..io import read_vocab, write_vocab
 from ._progress import Progress
 
 FORMAT_VERSION = 1
@@ -105,19 +105,13 @@ def load_cooccurrence(path, mmap=True):
             want = f"{np.dtype(dtype)} ({meta.get('nnz')},)"
             raise FormatError(path / f"{name}.npy", f"expected {want}, got {a.dtype} {a.shape}")
         arrays[name] = a
-    words, counts = [], []
-    with open(path / "vocab.txt", encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            word, sep, count = line.rstrip("\n").rpartition("\t")
-            if not sep or not word or not count.isdigit():
-                raise FormatError(path / "vocab.txt", "expected 'word<TAB>count'", lineno)
-            words.append(word)
-            counts.append(int(count))
+    words, counts = read_vocab(path / "vocab.txt")
+    if "" in words:
+        raise FormatError(path / "vocab.txt", "empty word", words.index("") + 1)
     if len(words) != meta.get("n_words"):
         raise FormatError(path / "vocab.txt",
                           f"{len(words)} words, meta.json says {meta.get('n_words')}")
-    return Cooccurrence(arrays["rows"], arrays["cols"], arrays["vals"], words,
-                        np.asarray(counts, dtype=np.int64), meta)
+    return Cooccurrence(arrays["rows"], arrays["cols"], arrays["vals"], words, counts, meta)
 
 
 def count_cooccurrences(corpus, output=None, *, window=10, symmetric=True, min_count=5,
@@ -251,10 +245,8 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
                 _merge(shards, sink, block)
                 meta["merge_passes"] += 1
             meta["nnz"] = sink.close()
-            with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
-                counts = np.asarray(counts).tolist()
-                f.writelines(f"{w}\t{c}\n" for w, c in zip(words, counts, strict=True))
-            (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+            write_vocab(tmp / "vocab.txt", words, counts)
+            write_header(tmp / "meta.json", **meta)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return meta

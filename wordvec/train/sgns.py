@@ -30,6 +30,7 @@ import numpy as np
 
 from .._atomic import atomic_dir
 from ..corpus import Vocabulary, as_corpus, encode_corpus
+from ..io import read_vocab, write_vocab
 from ..store import Vectors
 from ._checkpoint import read_state, sigint_sets_flag, write_state
 from ._params import check_integers, seed_from
@@ -243,9 +244,7 @@ class SGNS:
             np.save(tmp / "syn1.npy", syn1)
             np.save(tmp / "job_loss.npy", job_loss)
             np.save(tmp / "job_pairs.npy", job_pairs)
-            with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
-                f.writelines(f"{w}\t{c}\n"
-                             for w, c in zip(vocab.words, vocab.counts.tolist(), strict=True))
+            write_vocab(tmp / "vocab.txt", vocab.words, vocab.counts)
             write_state(tmp, "sgns", self._params(), job_words=JOB_WORDS, seed=seed,
                         epoch=epoch, next_job=next_job, raw_total=raw_total,
                         total_words=vocab.total_words, words_done=words_done,
@@ -257,12 +256,7 @@ class SGNS:
         if state["job_words"] != JOB_WORDS:
             raise ValueError(f"{path}: checkpoint uses jobs of {state['job_words']} words, "
                              f"this wordvec {JOB_WORDS}")
-        words, counts = [], []
-        with open(path / "vocab.txt", encoding="utf-8") as f:
-            for line in f:
-                word, count = line.rstrip("\n").split("\t")
-                words.append(word)
-                counts.append(int(count))
+        words, counts = read_vocab(path / "vocab.txt")
         state["vocab"] = Vocabulary(words, counts, state["total_words"])
         state["syn0"] = np.load(path / "syn0.npy")
         state["syn1"] = np.load(path / "syn1.npy")
