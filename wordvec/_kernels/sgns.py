@@ -15,44 +15,7 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-MAX_EXP = 6
-EXP_TABLE_SIZE = 1000
-ALIAS_BITS = 24  # resolution of the alias-table coin flips
-
-
-def sigmoid_table():
-    """`(3, EXP_TABLE_SIZE + 1)` float32: the C tool's `sigmoid(x_i)`, `-log sigmoid(x_i)` and
-    `-log sigmoid(-x_i)` at `x_i = (2 i / EXP_TABLE_SIZE - 1) * MAX_EXP`.
-
-    One extra entry at the end (x = +MAX_EXP) so that f == MAX_EXP indexes inside it.
-    """
-    x = (np.arange(EXP_TABLE_SIZE + 1) / EXP_TABLE_SIZE * 2 - 1) * MAX_EXP
-    return np.stack([1.0 / (1.0 + np.exp(-x)), np.logaddexp(0, -x),
-                     np.logaddexp(0, x)]).astype(np.float32)
-
-
-def alias_table(weights):
-    """Walker/Vose alias table for drawing `i` with probability `weights[i] / sum(weights)`.
-
-    Returns `(cut, alias)`: draw a uniform slot `i` and a uniform 24-bit integer `u`; the
-    result is `i` if `u < cut[i]`, else `alias[i]`. Exact up to the 2**-24 coin resolution.
-    """
-    w = np.asarray(weights, dtype=np.float64)
-    n = len(w)
-    scaled = w * (n / w.sum())
-    cut = np.ones(n, dtype=np.float64)
-    alias = np.arange(n, dtype=np.int32)
-    small = [i for i in range(n) if scaled[i] < 1.0]
-    large = [i for i in range(n) if scaled[i] >= 1.0]
-    while small and large:
-        s, g = small.pop(), large.pop()
-        cut[s] = scaled[s]
-        alias[s] = g
-        scaled[g] = scaled[g] + scaled[s] - 1.0
-        (small if scaled[g] < 1.0 else large).append(g)
-    for i in small + large:  # leftovers are 1 up to rounding
-        cut[i] = 1.0
-    return np.minimum(np.round(cut * (1 << ALIAS_BITS)), 1 << ALIAS_BITS).astype(np.uint32), alias
+from .sgns_host import ALIAS_BITS, EXP_TABLE_SIZE, MAX_EXP
 
 
 @intrinsic
@@ -100,9 +63,10 @@ def _draw_negative(r, n_words, neg_cut, neg_alias):
     return np.int64(neg_alias[slot]), r
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, window, negative,
-             alpha, min_alpha, raw_offset, raw_span, seed, max_len):
+             alpha, min_alpha, raw_offset, raw_span, seed, sen, outb, gout, tgt, label, gk, fk,
+             ahead):
     """Train one job's sentences; returns `(loss, pairs)`.
 
     Parameters
@@ -126,8 +90,9 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
         `progress = (raw_offset + raw_starts[s]) / raw_span`.
     seed : uint64
         Start of this job's LCG stream.
-    max_len : int
-        Length of the longest sentence.
+    sen, outb, gout, tgt, label, gk, fk, ahead
+        Working arrays from `sgns_host.scratch_buffers(dim, negative, max_len)`, where
+        `max_len` is the length of the longest sentence; the kernel allocates nothing.
 
     Returns
     -------
@@ -139,13 +104,6 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     dim = syn0.shape[1]
     n_words = np.uint64(neg_cut.shape[0])
     k1 = negative + 1
-    sen = np.empty(max_len, np.int32)
-    outb = np.zeros((k1, dim), np.float32)  # rows of skipped negatives stay finite (g = 0)
-    gout = np.empty((k1, dim), np.float32)
-    tgt = np.empty(k1, np.int64)
-    label = np.empty(k1, np.float32)
-    gk = np.empty(k1, np.float32)
-    fk = np.empty(k1, np.float32)
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
@@ -157,7 +115,6 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     zero = np.float32(0.0)
     inv16 = np.float32(1.0 / 65536.0)
     r = np.uint64(seed)
-    ahead = np.empty(k1, np.int64)
     for k in range(1, k1):
         ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
     loss = 0.0
@@ -263,3 +220,30 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                     for d in range(dim):
                         syn1[t, d] += gout[k, d]
     return loss, pairs
+
+
+def c_entry():
+    """Compile `sgns_job` behind a C-ABI entry point (`sgns_host.C_ARGS`): each pointer is
+    viewed as an array of the given size, so the same specialisation of `sgns_job` runs."""
+    from numba import carray, cfunc
+
+    from .native import numba_signature
+    from .sgns_host import C_ARGS
+
+    @cfunc(numba_signature(C_ARGS), fastmath=True, error_model="numpy")
+    def sgns_job_c(syn0, syn1, n_words, dim, ids, n_ids, ends, raw_starts, n_sentences, keep,
+                   neg_cut, neg_alias, sig, sig_columns, window, negative, alpha, min_alpha,
+                   raw_offset, raw_span, seed, sen, max_len, outb, gout, tgt, label, gk, fk,
+                   ahead, out_loss, out_pairs):
+        k1 = negative + 1
+        loss, pairs = sgns_job(
+            carray(syn0, (n_words, dim)), carray(syn1, (n_words, dim)), carray(ids, n_ids),
+            carray(ends, n_sentences), carray(raw_starts, n_sentences), carray(keep, n_words),
+            carray(neg_cut, n_words), carray(neg_alias, n_words), carray(sig, (3, sig_columns)),
+            window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
+            carray(sen, max_len), carray(outb, (k1, dim)), carray(gout, (k1, dim)),
+            carray(tgt, k1), carray(label, k1), carray(gk, k1), carray(fk, k1), carray(ahead, k1))
+        out_loss[0] = loss
+        out_pairs[0] = pairs
+
+    return sgns_job_c

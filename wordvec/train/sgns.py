@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .._atomic import atomic_dir
+from .._kernels.sgns_host import alias_table, job_function, scratch_buffers, sigmoid_table
 from ..corpus import Vocabulary, as_corpus, encode_corpus
 from ..io import read_vocab, write_vocab
 from ..store import Vectors
@@ -213,8 +214,6 @@ class SGNS:
                 syn1 = np.zeros_like(syn0)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
-            from .._kernels.sgns import alias_table, sigmoid_table  # numba: after the text passes
-
             run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
                        keep=keep_probabilities(vocab.counts, self.sample),
                        alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
@@ -278,10 +277,9 @@ class _Run:
         self.raw_total = enc.raw_total
         self.job_words = np.diff(np.concatenate([[0], raw_ends])[bounds])
         self.max_len = max(enc.longest, 1)
+        self.sgns_job = job_function()  # the kernel as a shared library, else numba's
 
     def _job(self, epoch, j):
-        from .._kernels.sgns import sgns_job
-
         m, enc = self.model, self.enc
         s0, s1 = int(self.bounds[j]), int(self.bounds[j + 1])
         first = max(s0 - 1, 0)
@@ -293,11 +291,11 @@ class _Run:
             tok0, raw_starts = 0, np.concatenate([[0], raw_starts[:-1]])
         ids = enc.read("ids", tok0, int(ends[-1]))
         ends -= tok0
-        return sgns_job(self.syn0, self.syn1, ids, ends, raw_starts, self.keep, self.alias[0],
-                        self.alias[1], self.sig, m.window, m.negative, float(m.alpha),
-                        float(m.min_alpha), epoch * self.raw_total,
-                        max(m.epochs * self.raw_total, 1), job_seed(self.seed, epoch, j),
-                        self.max_len)
+        return self.sgns_job(self.syn0, self.syn1, ids, ends, raw_starts, self.keep,
+                             self.alias[0], self.alias[1], self.sig, m.window, m.negative,
+                             float(m.alpha), float(m.min_alpha), epoch * self.raw_total,
+                             max(m.epochs * self.raw_total, 1), job_seed(self.seed, epoch, j),
+                             *scratch_buffers(m.dim, m.negative, self.max_len))
 
     def train(self, state):
         """Run the remaining epochs; on Ctrl-C finish the running jobs, checkpoint, re-raise.

@@ -1,0 +1,142 @@
+"""The numba-free side of the SGNS kernel: its tables (sigmoid, alias table of the negatives),
+its scratch buffers, and `job_function()`, which picks how `sgns.sgns_job` runs: as a shared
+library through ctypes (`native.py`), so that training never imports numba, or else through
+the numba dispatcher. Both run the same compiled code and give the same vectors.
+"""
+
+import ctypes
+from pathlib import Path
+
+import numpy as np
+
+from .native import NativeKernel
+
+MAX_EXP = 6
+EXP_TABLE_SIZE = 1000
+ALIAS_BITS = 24  # resolution of the alias-table coin flips
+
+
+def sigmoid_table():
+    """`(3, EXP_TABLE_SIZE + 1)` float32: the C tool's `sigmoid(x_i)`, `-log sigmoid(x_i)` and
+    `-log sigmoid(-x_i)` at `x_i = (2 i / EXP_TABLE_SIZE - 1) * MAX_EXP`.
+
+    One extra entry at the end (x = +MAX_EXP) so that f == MAX_EXP indexes inside it.
+    """
+    x = (np.arange(EXP_TABLE_SIZE + 1) / EXP_TABLE_SIZE * 2 - 1) * MAX_EXP
+    return np.stack([1.0 / (1.0 + np.exp(-x)), np.logaddexp(0, -x),
+                     np.logaddexp(0, x)]).astype(np.float32)
+
+
+def alias_table(weights):
+    """Walker/Vose alias table for drawing `i` with probability `weights[i] / sum(weights)`.
+
+    Returns `(cut, alias)`: draw a uniform slot `i` and a uniform 24-bit integer `u`; the
+    result is `i` if `u < cut[i]`, else `alias[i]`. Exact up to the 2**-24 coin resolution.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    n = len(w)
+    scaled = w * (n / w.sum())
+    cut = np.ones(n, dtype=np.float64)
+    alias = np.arange(n, dtype=np.int32)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        cut[s] = scaled[s]
+        alias[s] = g
+        scaled[g] = scaled[g] + scaled[s] - 1.0
+        (small if scaled[g] < 1.0 else large).append(g)
+    for i in small + large:  # leftovers are 1 up to rounding
+        cut[i] = 1.0
+    return np.minimum(np.round(cut * (1 << ALIAS_BITS)), 1 << ALIAS_BITS).astype(np.uint32), alias
+
+
+def scratch_buffers(dim, negative, max_len):
+    """The kernel's working arrays for one job: `(sen, outb, gout, tgt, label, gk, fk, ahead)`.
+
+    Made by the caller rather than inside the kernel, so that the compiled kernel allocates
+    nothing and needs no part of numba's runtime (what lets `native.py` run it without numba).
+    `outb` starts at zero: rows of skipped negatives must stay finite (their gradient is 0).
+    """
+    k1 = negative + 1
+    return (np.empty(max(max_len, 1), np.int32), np.zeros((k1, dim), np.float32),
+            np.empty((k1, dim), np.float32), np.empty(k1, np.int64), np.empty(k1, np.float32),
+            np.empty(k1, np.float32), np.empty(k1, np.float32), np.empty(k1, np.int64))
+
+
+#: The C-ABI entry point of `sgns_job` (see `sgns.c_entry`): arrays become pointers plus
+#: their sizes; the loss and pair count are written to `out_loss[0]` and `out_pairs[0]`.
+C_ARGS = (
+    ("syn0", "float32*"), ("syn1", "float32*"), ("n_words", "int64"), ("dim", "int64"),
+    ("ids", "int32*"), ("n_ids", "int64"), ("ends", "int64*"), ("raw_starts", "int64*"),
+    ("n_sentences", "int64"), ("keep", "float32*"), ("neg_cut", "uint32*"),
+    ("neg_alias", "int32*"), ("sig", "float32*"), ("sig_columns", "int64"), ("window", "int64"),
+    ("negative", "int64"), ("alpha", "float64"), ("min_alpha", "float64"),
+    ("raw_offset", "int64"), ("raw_span", "int64"), ("seed", "uint64"), ("sen", "int32*"),
+    ("max_len", "int64"), ("outb", "float32*"), ("gout", "float32*"), ("tgt", "int64*"),
+    ("label", "float32*"), ("gk", "float32*"), ("fk", "float32*"), ("ahead", "int64*"),
+    ("out_loss", "float64*"), ("out_pairs", "int64*"),
+)
+
+
+def _build_entry():
+    from .sgns import c_entry
+
+    return c_entry()
+
+
+_HERE = Path(__file__).parent
+NATIVE_KERNEL = NativeKernel("sgns_job", C_ARGS, [_HERE / "sgns.py", Path(__file__)],
+                             _build_entry)
+
+_DTYPES = ((np.float32, 2), (np.float32, 2), (np.int32, 1), (np.int64, 1), (np.int64, 1),
+           (np.float32, 1), (np.uint32, 1), (np.int32, 1), (np.float32, 2))
+_SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 2), (np.float32, 2), (np.int64, 1),
+                   (np.float32, 1), (np.float32, 1), (np.float32, 1), (np.int64, 1))
+
+
+def job_function():
+    """A callable with `sgns.sgns_job`'s arguments and result: the shared library when it is
+    (or can be) built, else the numba dispatcher."""
+    native = NATIVE_KERNEL.load()
+    if native is None:
+        from .sgns import sgns_job
+
+        return sgns_job
+
+    def sgns_job_native(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig,
+                        window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
+                        *scratch):
+        arrays = (syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
+        for array, (dtype, ndim) in zip(arrays + scratch, _DTYPES + _SCRATCH_DTYPES,
+                                        strict=True):
+            if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
+                raise TypeError(f"sgns_job: expected a C-contiguous {ndim}-D {dtype.__name__} "
+                                f"array, got {array.dtype} {array.shape}")
+        n_words, dim = syn0.shape
+        k1 = negative + 1
+        sen, outb = scratch[0], scratch[1]
+        if (syn1.shape != syn0.shape or sig.shape[0] != 3
+                or not len(keep) == len(neg_cut) == len(neg_alias) == n_words
+                or len(ends) != len(raw_starts)
+                or outb.shape != (k1, dim) or any(len(a) != k1 for a in scratch[3:])):
+            raise ValueError("sgns_job: array sizes do not agree")
+        if len(ends) and (int(ends[-1]) > len(ids) or sen.shape[0] < int(np.diff(
+                ends, prepend=0).max())):
+            raise ValueError("sgns_job: sentence ends run past the ids or the buffer")
+        out_loss = np.zeros(1, np.float64)
+        out_pairs = np.zeros(1, np.int64)
+        status_slot, exc_slot = ctypes.c_void_p(), ctypes.c_void_p()
+        status = native(ctypes.byref(status_slot), ctypes.byref(exc_slot),
+                        syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data,
+                        len(ids), ends.ctypes.data, raw_starts.ctypes.data, len(ends),
+                        keep.ctypes.data, neg_cut.ctypes.data, neg_alias.ctypes.data,
+                        sig.ctypes.data, sig.shape[1], window, negative, alpha, min_alpha,
+                        raw_offset, raw_span, seed, sen.ctypes.data, len(sen),
+                        *(a.ctypes.data for a in scratch[1:]), out_loss.ctypes.data,
+                        out_pairs.ctypes.data)
+        if status != 0:
+            raise RuntimeError(f"sgns_job: the native kernel failed (status {status})")
+        return float(out_loss[0]), int(out_pairs[0])
+
+    return sgns_job_native
