@@ -5,7 +5,8 @@ min_count=5, epochs=5, workers=THREADS)` (gensim reads with `corpus_file=`, its 
 Each trainer runs in its own subprocess, one after the other, so the peak RSS is its own
 (also shown: the RSS of its libraries alone, loaded and warmed up, before the corpus is read);
 words/s counts corpus words x epochs over the training time only (vocabulary excluded; for
-wordvec it includes loading the compiled kernel from numba's cache, filled by a warm-up run).
+wordvec it includes loading the kernel's shared library, which a warm-up run builds: see
+`wordvec/_kernels/native.py`; with WORDVEC_NATIVE=0 set, numba's dispatcher and cache).
 On a loaded machine wall time depends on the share of the cores each trainer gets, so the
 CPU seconds spent training (all threads) are reported too: their ratio measures work per word.
 Quality: gensim's `evaluate_word_analogies` (Google analogies, restrict_vocab 30000) and
@@ -37,8 +38,9 @@ def evaluate(kv):
 
 
 def warm_up():
-    """Compile the kernel into numba's cache (as a user's first run does) and print the RSS of
-    a process that has only loaded wordvec and run it once: the libraries' share of the peak."""
+    """Build the kernel (as a user's first run does) and print the RSS of a process that has
+    loaded wordvec and run it once: the libraries' share of the peak, from the second call on
+    (the first also holds numba, which builds the kernel)."""
     from wordvec import SGNS
 
     SGNS(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
@@ -122,8 +124,9 @@ def main():
         corpus = tmp.name
     print(f"corpus {corpus}, {args.epochs} epochs, {args.threads} threads; "
           f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up"], check=True,
-                         capture_output=True, text=True).stdout
+    for _ in range(2):  # the first builds the kernel, the second measures the libraries
+        out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up"],
+                             check=True, capture_output=True, text=True).stdout
     wordvec_base = json.loads(out.strip().splitlines()[-1])["base_mb"]
     runs = {"wordvec": [], "gensim": []}
     try:

@@ -100,8 +100,15 @@ class NativeKernel:
             raise NativeUnavailable(f"shared-library kernels are built on Linux only, "
                                     f"not {sys.platform}")
         path = self.library_path()
-        if not path.exists():
-            self._build(path)
+        if path.exists():
+            try:
+                return self._open(path)
+            except NativeUnavailable as exc:  # damaged: build it again, once
+                log.info("%s; building it again", exc)
+        self._build(path)
+        return self._open(path)
+
+    def _open(self, path):
         try:
             function = getattr(ctypes.CDLL(str(path)), self.symbol)
         except (OSError, AttributeError) as exc:

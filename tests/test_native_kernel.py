@@ -1,0 +1,146 @@
+"""The SGNS kernel as a cached shared library: same results as numba's dispatcher, no numba
+in a process that loads it, and a clean fall-back where it cannot be built."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from wordvec import SGNS
+from wordvec._kernels import sgns_host
+from wordvec._kernels.native import NativeKernel
+from wordvec._kernels.sgns_host import (
+    C_ARGS,
+    NATIVE_KERNEL,
+    alias_table,
+    job_function,
+    scratch_buffers,
+    sigmoid_table,
+)
+from wordvec.train.sgns import keep_probabilities, negative_weights
+
+SMALL = dict(dim=24, epochs=2, min_count=2, threads=1, random_state=5, progress=False)
+
+
+@pytest.fixture(scope="module")
+def lee(gensim_data):
+    return gensim_data("lee_background.cor")
+
+
+@pytest.fixture
+def kernel_cache(tmp_path, monkeypatch):
+    """A fresh, empty kernel cache and a kernel object that has not been loaded yet."""
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    kernel = NativeKernel(NATIVE_KERNEL.name, NATIVE_KERNEL.c_args, NATIVE_KERNEL.sources,
+                          NATIVE_KERNEL.build)
+    monkeypatch.setattr(sgns_host, "NATIVE_KERNEL", kernel)
+    return kernel
+
+
+def _job_inputs(seed=0, n_words=300, dim=16, negative=5):
+    rng = np.random.default_rng(seed)
+    counts = np.sort(rng.integers(1, 500, n_words))[::-1]
+    ends = np.cumsum(rng.integers(3, 40, 60))
+    ids = rng.integers(0, n_words, int(ends[-1])).astype(np.int32)
+    syn0 = ((rng.random((n_words, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+    syn1 = (rng.random((n_words, dim), dtype=np.float32) * 0.1).astype(np.float32)
+    cut, alias = alias_table(negative_weights(counts))
+    raw_starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    arrays = (syn0, syn1, ids, ends.astype(np.int64), raw_starts,
+              keep_probabilities(counts, 1e-2), cut, alias, sigmoid_table())
+    scalars = (5, negative, 0.025, 0.0001, 1000, 10 * int(ends[-1]), 12345)
+    max_len = int(np.diff(ends, prepend=0).max())
+    return arrays, scalars, (dim, negative, max_len)
+
+
+def test_the_library_is_built_once_and_gives_the_dispatchers_results(kernel_cache):
+    from wordvec._kernels.sgns import sgns_job  # numba's dispatcher, for reference
+
+    native = job_function()
+    assert native is not sgns_job, "the shared library should have been built here"
+    library = kernel_cache.library_path()
+    assert library.exists() and library.parent.name == "kernels"
+    for negative in (5, 3):  # 5 takes the kernel's unrolled path, 3 the general one
+        arrays, scalars, sizes = _job_inputs(negative=negative)
+        mine = [a.copy() for a in arrays]
+        theirs = [a.copy() for a in arrays]
+        got = native(*mine, *scalars, *scratch_buffers(*sizes))
+        want = sgns_job(*theirs, *scalars, *scratch_buffers(*sizes))
+        assert got == want and got[1] > 0
+        np.testing.assert_array_equal(mine[0], theirs[0])
+        np.testing.assert_array_equal(mine[1], theirs[1])
+        assert not np.array_equal(mine[0], arrays[0])  # it did train
+    mtime = library.stat().st_mtime_ns
+    again = NativeKernel(kernel_cache.name, C_ARGS, kernel_cache.sources, kernel_cache.build)
+    assert again.load() is not None and library.stat().st_mtime_ns == mtime  # reused
+
+
+def test_training_through_the_library_equals_training_through_numba(lee, kernel_cache,
+                                                                      monkeypatch):
+    native = SGNS(**SMALL).fit(lee)
+    assert kernel_cache.library_path().exists()
+    monkeypatch.setenv("WORDVEC_NATIVE", "0")
+    monkeypatch.setattr(sgns_host, "NATIVE_KERNEL",
+                        NativeKernel("sgns_job", C_ARGS, kernel_cache.sources,
+                                     kernel_cache.build))
+    assert sgns_host.job_function().__name__ == "sgns_job"  # the numba dispatcher
+    jit = SGNS(**SMALL).fit(lee)
+    np.testing.assert_array_equal(native.vectors_.vectors, jit.vectors_.vectors)
+    np.testing.assert_array_equal(native.loss_history_, jit.loss_history_)
+
+
+def test_a_process_that_loads_the_library_never_imports_numba(lee, kernel_cache, tmp_path):
+    SGNS(**SMALL).fit(lee)  # fills the cache in this process
+    script = (
+        "import json, sys\n"
+        "from wordvec import SGNS\n"
+        f"m = SGNS(**{SMALL!r}).fit({str(lee)!r})\n"
+        f"import numpy as np; np.save({str(tmp_path / 'child.npy')!r}, m.vectors_.vectors)\n"
+        "print(json.dumps(sorted(n for n in ('numba', 'llvmlite') if n in sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env=dict(os.environ)).stdout
+    assert json.loads(out.splitlines()[-1]) == []
+    here = SGNS(**SMALL).fit(lee)
+    np.testing.assert_array_equal(np.load(tmp_path / "child.npy"), here.vectors_.vectors)
+
+
+def test_without_a_c_compiler_training_falls_back_to_numba(lee, kernel_cache, monkeypatch,
+                                                           caplog):
+    monkeypatch.setenv("CC", "no-such-compiler-wordvec")
+    with caplog.at_level(logging.INFO, logger="wordvec"):
+        fn = job_function()
+    assert fn.__name__ == "sgns_job"
+    assert "no C compiler ('no-such-compiler-wordvec')" in caplog.text
+    assert not kernel_cache.library_path().exists()
+    model = SGNS(**SMALL).fit(lee)
+    assert np.isfinite(model.vectors_.vectors).all() and model.loss_history_[-1] > 0
+
+
+def test_a_damaged_library_file_is_built_again(kernel_cache, caplog):
+    path = kernel_cache.library_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x7fELF not really a shared library")
+    with caplog.at_level(logging.INFO, logger="wordvec"):
+        assert kernel_cache.load() is not None
+    assert f"{path}:" in caplog.text and "building it again" in caplog.text
+    assert path.read_bytes()[:4] == b"\x7fELF" and path.stat().st_size > 1000
+
+
+def test_the_library_checks_its_arrays_before_handing_them_to_machine_code(kernel_cache):
+    native = job_function()
+    arrays, scalars, sizes = _job_inputs()
+    wrong_dtype = list(arrays)
+    wrong_dtype[0] = arrays[0].astype(np.float64)
+    with pytest.raises(TypeError, match="C-contiguous 2-D float32"):
+        native(*wrong_dtype, *scalars, *scratch_buffers(*sizes))
+    short_keep = list(arrays)
+    short_keep[5] = arrays[5][:-1]
+    with pytest.raises(ValueError, match="sizes do not agree"):
+        native(*short_keep, *scalars, *scratch_buffers(*sizes))
+    dim, negative, max_len = sizes
+    with pytest.raises(ValueError, match="past the ids or the buffer"):
+        native(*arrays, *scalars, *scratch_buffers(dim, negative, max_len - 1))
