@@ -144,3 +144,15 @@ def test_the_library_checks_its_arrays_before_handing_them_to_machine_code(kerne
     dim, negative, max_len = sizes
     with pytest.raises(ValueError, match="past the ids or the buffer"):
         native(*arrays, *scalars, *scratch_buffers(dim, negative, max_len - 1))
+
+
+def test_an_unwritable_cache_falls_back_to_numba(lee, tmp_path, monkeypatch, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("WORDVEC_CACHE", str(blocker))
+    kernel = NativeKernel("sgns_job", C_ARGS, NATIVE_KERNEL.sources, NATIVE_KERNEL.build)
+    monkeypatch.setattr(sgns_host, "NATIVE_KERNEL", kernel)
+    with caplog.at_level(logging.INFO, logger="wordvec"):
+        model = SGNS(**SMALL).fit(lee)
+    assert "using the numba dispatcher" in caplog.text and str(blocker) in caplog.text
+    assert np.isfinite(model.vectors_.vectors).all()

@@ -88,7 +88,7 @@ class NativeKernel:
         if self._loaded is None:
             try:
                 self._loaded = (self._load(),)
-            except NativeUnavailable as exc:
+            except (NativeUnavailable, OSError) as exc:  # OSError: an unwritable cache
                 log.info("%s: using the numba dispatcher (%s)", self.name, exc)
                 self._loaded = (None,)
         return self._loaded[0]
