@@ -23,12 +23,12 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
               help="sgns: word2vec skip-gram with negative sampling; glove: GloVe.")
 @click.option("--dim", type=int, help="Vector dimensions [100].")
 @click.option("--window", type=int, help="Maximum context distance [5; glove 10].")
-@click.option("--negative", type=int, help="Negative samples per centre word [5].")
-@click.option("--sample", type=float, help="Subsampling threshold, 0 for none [1e-3].")
+@click.option("--negative", type=int, help="SGNS: negative samples per centre word [5].")
+@click.option("--sample", type=float, help="SGNS: subsampling threshold, 0 for none [1e-3].")
 @click.option("--min-count", type=int, help="Ignore words seen fewer times [5].")
 @click.option("--max-vocab", type=int, help="Keep at most this many words [all].")
-@click.option("--epochs", type=int, help="Passes over the corpus [5].")
-@click.option("--alpha", type=float, help="Initial learning rate [0.025].")
+@click.option("--epochs", type=int, help="Passes over the corpus [5; glove 25].")
+@click.option("--alpha", type=float, help="Initial learning rate [0.025; glove 0.05].")
 @click.option("--threads", type=int, help="Worker threads [all cores].")
 @click.option("--seed", type=int,
               help="Random seed. With --threads 1 the output is bit-for-bit reproducible; with "

@@ -81,3 +81,36 @@ def test_errors_are_one_line_and_leave_no_output(lee, tmp_path, setup, args, mes
 def test_help_has_an_example():
     result = run("train", "--help")
     assert result.exit_code == 0 and "wordvec train data/small.txt -o" in result.output
+
+
+def test_the_defaults_in_train_help_are_the_estimators_defaults():
+    """Each `[default]` in `wordvec train --help` names the estimator's real default:
+    `[sgns; glove X]` for shared options, one value for SGNS- or GloVe-only ones."""
+    import re
+
+    from wordvec_cli.train import _GLOVE, _PARAMS, train
+
+    def same(text, value):
+        if value is None:
+            return text in ("all", "all cores")
+        if isinstance(value, bool):
+            return text == ("symmetric" if value else "asymmetric")
+        if isinstance(value, str):
+            return text == value
+        return float(text) == value
+
+    sgns, glove = wordvec.SGNS().get_params(), wordvec.GloVe().get_params()
+    checked = 0
+    for option in train.params:
+        help_text = getattr(option, "help", None) or ""
+        found = re.search(r"\[([^\]]+)\]\.?$", help_text)
+        if option.name not in set(_PARAMS) | set(_GLOVE) or not found:
+            continue
+        first, _, for_glove = found.group(1).partition("; glove ")
+        if option.name in _PARAMS and not help_text.startswith("GloVe:"):
+            assert same(first, sgns[_PARAMS[option.name]]), option.name
+            checked += 1
+        if option.name in _GLOVE and not help_text.startswith("SGNS:"):
+            assert same(for_glove or first, glove[_GLOVE[option.name]]), option.name
+            checked += 1
+    assert checked >= 15
