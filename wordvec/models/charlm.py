@@ -21,6 +21,7 @@ from importlib import resources
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .._estimator import ParamsMixin
 from ..nn import SGD, Dense, Recurrent, clip_by_value, softmax, softmax_cross_entropy
 from ..nn.cells import CELLS
 from ..nn.serialize import load_model as _load_files
@@ -41,7 +42,7 @@ def load_dinos():
                       .read_text(encoding="utf-8"))
 
 
-class CharLM:
+class CharLM(ParamsMixin):
     """Character RNN/GRU/LSTM -> dense -> softmax over the next character.
 
     Parameters

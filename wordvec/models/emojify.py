@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .._estimator import ParamsMixin
 from ..nn import Adam, Dense, Dropout, Embedding, Recurrent, softmax, softmax_cross_entropy
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
@@ -100,7 +101,7 @@ def _fingerprint(vectors, words):
     return known, digest
 
 
-class _Emojifier:
+class _Emojifier(ParamsMixin):
     """What both models share: vectors, fit bookkeeping, predict, score, save/load."""
 
     kind = None

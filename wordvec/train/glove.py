@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .._atomic import atomic_dir
+from .._estimator import ParamsMixin
 from ..store import Vectors
 from ._checkpoint import read_state, sigint_sets_flag, write_state
 from ._params import check_integers, seed_from
@@ -43,7 +44,7 @@ def weighting(x, x_max=100.0, alpha=0.75):
     return np.minimum(1.0, (np.asarray(x, dtype=np.float64) / x_max) ** alpha)
 
 
-class GloVe:
+class GloVe(ParamsMixin):
     """GloVe trainer; `fit(corpus)` or `fit(cooccurrence=...)` learns `vectors_`.
 
     Parameters

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .._atomic import atomic_dir
+from .._estimator import ParamsMixin
 from .._kernels.sgns_host import alias_table, job_function, scratch_buffers, sigmoid_table
 from ..corpus import Vocabulary, as_corpus, encode_corpus
 from ..io import read_vocab, write_vocab
@@ -91,7 +92,7 @@ def _job_bounds(raw_ends, job_words):
     return np.unique(np.concatenate([[0], cuts[cuts < n], [n]])).astype(np.int64)
 
 
-class SGNS:
+class SGNS(ParamsMixin):
     """Word2vec skip-gram with negative sampling; `fit(corpus)` learns `vectors_`.
 
     Parameters
