@@ -55,10 +55,21 @@ def info(vectors_path, as_json):
 def convert(source, target, format, limit):
     """Convert a vector store IN (format detected) to OUT, written atomically.
 
+    OUT may be - for standard output, with --to word2vec, word2vec-binary or glove.
+
     \b
     Examples:
       wordvec convert glove.6B.50d.txt glove50 --limit 100000
       wordvec convert vectors.bin vectors.txt
+      wordvec convert glove50 - --to word2vec --limit 1000 | head
     """
+    if target == "-" and format in (None, "native"):
+        raise click.UsageError("writing to - (standard output) needs --to word2vec, "
+                               "word2vec-binary or glove")
     vectors = load_vectors(source, limit=limit)
-    vectors.save(target, format=format)
+    if target == "-":
+        stdout = click.get_binary_stream("stdout")
+        vectors.save(stdout, format=format)
+        stdout.flush()
+    else:
+        vectors.save(target, format=format)

@@ -352,6 +352,39 @@ def test_cli_convert(tmp_path, small):
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize("fmt, suffix", [("word2vec", ".txt"), ("word2vec-binary", ".bin"),
+                                         ("glove", ".glove")])
+def test_cli_convert_to_standard_output_writes_the_same_bytes_as_a_file(tmp_path, small, fmt,
+                                                                        suffix):
+    small.save(tmp_path / "store")
+    save(small, tmp_path / f"file{suffix}", format=fmt)
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "store"), "-", "--to", fmt])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == (tmp_path / f"file{suffix}").read_bytes()
+
+
+def test_cli_convert_to_standard_output_needs_a_one_file_format(tmp_path, small):
+    small.save(tmp_path / "store")
+    for extra in ([], ["--to", "native"]):
+        result = CliRunner().invoke(main, ["convert", str(tmp_path / "store"), "-", *extra])
+        assert result.exit_code == 2 and "needs --to word2vec" in result.stderr
+        assert result.stdout_bytes == b""
+
+
+def test_save_to_a_stream_checks_every_word_before_writing(small):
+    import io
+
+    stream = io.BytesIO()
+    with pytest.raises(ValueError, match="needs format"):
+        save(small, stream)
+    spaced = Vectors([*small.keys[:-1], "new york"], small.vectors)
+    with pytest.raises(ValueError, match="row 5: word 'new york' contains whitespace"):
+        save(spaced, stream, format="word2vec")
+    assert stream.getvalue() == b""  # nothing half-written
+    save(small, stream, format="word2vec")
+    assert stream.getvalue().startswith(b"6 5\nthe ")
+
+
 @pytest.mark.parametrize("command", ["info", "convert"])
 def test_cli_bad_file_is_one_line_and_exit_1(tmp_path, command):
     path = write(tmp_path, "2 3\na 1 2 3\nb 1 x 3\n")

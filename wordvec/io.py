@@ -342,20 +342,19 @@ def _exact_rows(block, digits):
     return (back == block).all(axis=1)
 
 
-def _write_text(vectors, path, format):
+def _write_text(vectors, f, format):
     n, dim = vectors.vectors.shape
     short = "%s" + " %.6g" * dim + "\n"
     exact = "%s" + " %.9g" * dim + "\n"
-    with atomic_file(path, "wb") as f:
-        if format == "word2vec":
-            f.write(f"{n} {dim}\n".encode())
-        for start in range(0, n, _BLOCK_ROWS):
-            keys = vectors.keys[start:start + _BLOCK_ROWS]
-            _check_words(keys, start, format)
-            block = np.asarray(vectors.vectors[start:start + _BLOCK_ROWS], dtype=np.float32)
-            lines = [(short if ok else exact) % (key, *row) for key, row, ok
-                     in zip(keys, block.tolist(), _exact_rows(block, 6).tolist(), strict=True)]
-            f.write("".join(lines).encode("utf-8"))
+    if format == "word2vec":
+        f.write(f"{n} {dim}\n".encode())
+    for start in range(0, n, _BLOCK_ROWS):
+        keys = vectors.keys[start:start + _BLOCK_ROWS]
+        _check_words(keys, start, format)
+        block = np.asarray(vectors.vectors[start:start + _BLOCK_ROWS], dtype=np.float32)
+        lines = [(short if ok else exact) % (key, *row) for key, row, ok
+                 in zip(keys, block.tolist(), _exact_rows(block, 6).tolist(), strict=True)]
+        f.write("".join(lines).encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------- word2vec binary
@@ -389,19 +388,18 @@ def _read_binary(path, limit, encoding_errors):
     return _build(path, keys, matrix.astype(np.float32, copy=False), binary=True)
 
 
-def _write_binary(vectors, path):
+def _write_binary(vectors, f):
     """The C tool's layout: `word<SPACE>` + float32 bytes + newline (gensim reads it too)."""
     n, dim = vectors.vectors.shape
     size = 4 * dim
-    with atomic_file(path, "wb") as f:
-        f.write(f"{n} {dim}\n".encode())
-        for start in range(0, n, _BLOCK_ROWS):
-            keys = vectors.keys[start:start + _BLOCK_ROWS]
-            _check_words(keys, start, "word2vec-binary")
-            raw = np.ascontiguousarray(vectors.vectors[start:start + _BLOCK_ROWS],
-                                       dtype="<f4").tobytes()
-            f.write(b"".join([key.encode("utf-8") + b" " + raw[i * size:(i + 1) * size] + b"\n"
-                              for i, key in enumerate(keys)]))
+    f.write(f"{n} {dim}\n".encode())
+    for start in range(0, n, _BLOCK_ROWS):
+        keys = vectors.keys[start:start + _BLOCK_ROWS]
+        _check_words(keys, start, "word2vec-binary")
+        raw = np.ascontiguousarray(vectors.vectors[start:start + _BLOCK_ROWS],
+                                   dtype="<f4").tobytes()
+        f.write(b"".join([key.encode("utf-8") + b" " + raw[i * size:(i + 1) * size] + b"\n"
+                          for i, key in enumerate(keys)]))
 
 
 # ---------------------------------------------------------------------------- dispatch
@@ -493,11 +491,26 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
 def save(vectors, path, format=None):
     """Write `vectors` to `path` atomically, in `format` or the one the extension implies.
 
-    Text and binary formats need words without whitespace (`ValueError` naming the row).
+    `path` may also be a binary file object (`sys.stdout.buffer`, say) for the one-file
+    formats, which then need `format`. Text and binary formats need words without whitespace
+    (`ValueError` naming the row).
     """
+    if hasattr(path, "write"):
+        if format is None or format == "native":
+            raise ValueError("writing to a stream needs format word2vec, word2vec-binary or "
+                             "glove (a native store is a folder)")
+        _check_format(format)
+        _check_words(vectors.keys, 0, format)  # before the first byte: no half-written stream
+        return _write_one_file(vectors, path, format)
     format = format_for_path(path, format)
     if format == "native":
         return save_native(vectors, path)
+    with atomic_file(path, "wb") as f:
+        _write_one_file(vectors, f, format)
+
+
+def _write_one_file(vectors, f, format):
     if format == "word2vec-binary":
-        return _write_binary(vectors, path)
-    return _write_text(vectors, path, format)
+        _write_binary(vectors, f)
+    else:
+        _write_text(vectors, f, format)
