@@ -21,10 +21,13 @@ Examples
 """
 
 import importlib.util
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .errors import FormatError, WordvecError
 from .query import BLOCK_ELEMENTS, _top
@@ -117,8 +120,10 @@ def _answer(vectors, questions, n_rows, canonical):
     mean = ((unit(b) + unit(c)) - unit(a)).astype(np.float64) / 3
     mean = (mean / np.linalg.norm(mean, axis=1, keepdims=True)).astype(np.float32)
     predicted = np.empty(len(questions), dtype=np.int64)
-    step = max(1, BLOCK_ELEMENTS // n_rows)
-    for start in range(0, len(questions), step):
+    threads = os.cpu_count() or 1
+    step = max(1, BLOCK_ELEMENTS // n_rows // threads)  # all threads' scores: one block
+
+    def answer_block(start):
         block = questions[start:start + step, :3]
         scores = mean[start:start + step] @ matrix.T
         scores /= norms
@@ -129,6 +134,13 @@ def _answer(vectors, questions, n_rows, canonical):
         ignored = (variants[:, :, None] == block[:, None, :]).any(axis=2)
         first = np.where(ignored.all(axis=1), ids.shape[1] - 1, ignored.argmin(axis=1))
         predicted[start:start + step] = variants[np.arange(len(block)), first]
+
+    # One block per thread at a time, each with a one-thread product: numpy releases the GIL
+    # in the product, the division and the ranking, so the cores share all of the work.
+    starts = range(0, len(questions), step)
+    with threadpool_limits(1, user_api="blas"), \
+            ThreadPoolExecutor(max(1, min(threads, len(starts)))) as pool:
+        list(pool.map(answer_block, starts))
     return predicted
 
 
