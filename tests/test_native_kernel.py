@@ -10,7 +10,8 @@ import sys
 import numpy as np
 import pytest
 
-from wordvec import SGNS
+import wordvec
+from wordvec import SGNS, Vectors
 from wordvec._kernels import sgns_host
 from wordvec._kernels.native import NativeKernel
 from wordvec._kernels.sgns_host import (
@@ -156,3 +157,58 @@ def test_an_unwritable_cache_falls_back_to_numba(lee, tmp_path, monkeypatch, cap
         model = SGNS(**SMALL).fit(lee)
     assert "using the numba dispatcher" in caplog.text and str(blocker) in caplog.text
     assert np.isfinite(model.vectors_.vectors).all()
+
+
+# ---------------------------------------------------------------------------- top-k kernel
+@pytest.fixture
+def topk_cache(tmp_path, monkeypatch):
+    from wordvec._kernels import topk_host
+
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    kernel = NativeKernel(topk_host.NATIVE_KERNEL.name, topk_host.C_ARGS,
+                          topk_host.NATIVE_KERNEL.sources, topk_host.NATIVE_KERNEL.build)
+    monkeypatch.setattr(topk_host, "NATIVE_KERNEL", kernel)
+    return kernel
+
+
+def test_top_k_library_ranks_as_the_dispatcher_does(topk_cache):
+    from wordvec._kernels.topk import top_k_rows
+    from wordvec._kernels.topk_host import top_k_function
+
+    native = top_k_function()
+    assert native.__name__ == "top_k_native" and topk_cache.library_path().exists()
+    rng = np.random.default_rng(8)
+    scores = rng.integers(-4, 5, size=(50, 200)).astype(np.float32)  # many ties
+    for exclude in (rng.integers(-1, 200, size=(50, 3)), np.zeros((50, 0), np.int64)):
+        for k in (1, 10, 200):
+            ids, best = native(scores, k, exclude)
+            want_ids = np.empty((50, k), np.int64)
+            want_best = np.empty((50, k), np.float32)
+            top_k_rows(scores, k, exclude, want_ids, want_best)
+            np.testing.assert_array_equal(ids, want_ids)
+            np.testing.assert_array_equal(best, want_best)
+    with pytest.raises(ValueError, match="does not fit"):
+        native(scores, 201, np.zeros((50, 0), np.int64))
+    with pytest.raises(TypeError, match="float32"):
+        native(scores.astype(np.float64), 3, np.zeros((50, 0), np.int64))
+
+
+def test_batched_queries_in_a_fresh_process_do_not_import_numba(topk_cache, tmp_path):
+    from wordvec._kernels.topk_host import top_k_function
+
+    rng = np.random.default_rng(0)
+    store = tmp_path / "store"
+    Vectors([f"w{i}" for i in range(500)],
+            rng.standard_normal((500, 16)).astype(np.float32)).save(store)
+    assert top_k_function().__name__ == "top_k_native"  # fills the cache
+    script = (
+        "import json, sys, wordvec\n"
+        f"v = wordvec.load({str(store)!r})\n"
+        "found = v.most_similar_batch(v.keys[:50], topn=5)\n"
+        "print(json.dumps([found[7], 'numba' in sys.modules]))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env=dict(os.environ)).stdout
+    found, numba_loaded = json.loads(out.splitlines()[-1])
+    here = wordvec.load(store)
+    assert [w for w, _ in found] == [w for w, _ in here.most_similar("w7", topn=5)]
+    assert numba_loaded is False

@@ -231,12 +231,13 @@ class QueryMixin:
             matrix = self.normed[own]
         from threadpoolctl import threadpool_limits
 
-        from ._kernels.topk import top_k_rows
+        from ._kernels.topk_host import top_k_function
 
         step = max(1, min(len(matrix), BLOCK_ELEMENTS // n_rows))
         normed = self.normed[:n_rows]
         k = min(topn, n_rows)
         own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own[:, None]
+        top_k_rows = top_k_function()  # the kernel as a shared library, else numba's
         starts = range(0, len(matrix), step)
         threads = min(os.cpu_count() or 1, len(starts))
         buffers = queue.SimpleQueue()  # one scores block per thread, reused: no page faults

@@ -1,9 +1,9 @@
 """Numba kernels kept as shared libraries, so that later runs call them without numba.
 
 Loading even a cached numba kernel brings in numba, LLVM and their registries: about 120 MB
-of a trainer's peak memory, more than its vectors on a mid-sized corpus. So a kernel with a
-C-ABI entry point (pointers and sizes in, results written through pointers) is compiled once
-by numba, emitted as position-independent machine code, linked by the C compiler into a
+and half a second, more memory than an SGNS run's vectors on a mid-sized corpus. So a kernel
+with a C-ABI entry point (pointers and sizes in, results written through pointers) is compiled
+once by numba, emitted as position-independent machine code, linked by the C compiler into a
 shared library in the cache (`$WORDVEC_CACHE/kernels` or `~/.cache/wordvec/kernels`), and
 from then on loaded with ctypes, which also releases the GIL during the call.
 
