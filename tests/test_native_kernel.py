@@ -145,6 +145,13 @@ def test_the_library_checks_its_arrays_before_handing_them_to_machine_code(kerne
     dim, negative, max_len = sizes
     with pytest.raises(ValueError, match="past the ids or the buffer"):
         native(*arrays, *scalars, *scratch_buffers(dim, negative, max_len - 1))
+    bad_ids = list(arrays)
+    bad_ids[2] = arrays[2].copy()
+    bad_ids[2][7] = len(arrays[0])
+    with pytest.raises(ValueError, match=r"word ids must lie in \[0, 300\)"):
+        native(*bad_ids, *scalars, *scratch_buffers(*sizes))
+    with pytest.raises(ValueError, match="window=0"):
+        native(*arrays, 0, *scalars[1:], *scratch_buffers(*sizes))
 
 
 def test_an_unwritable_cache_falls_back_to_numba(lee, tmp_path, monkeypatch, caplog):

@@ -124,10 +124,14 @@ def job_function():
         if len(ends) and (int(ends[-1]) > len(ids) or sen.shape[0] < int(np.diff(
                 ends, prepend=0).max())):
             raise ValueError("sgns_job: sentence ends run past the ids or the buffer")
+        if len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < n_words:
+            raise ValueError(f"sgns_job: word ids must lie in [0, {n_words})")
+        if window < 1 or n_words < 1:  # the kernel divides by both
+            raise ValueError(f"sgns_job: window={window} and n_words={n_words} must be >= 1")
         out_loss = np.zeros(1, np.float64)
         out_pairs = np.zeros(1, np.int64)
-        status_slot, exc_slot = ctypes.c_void_p(), ctypes.c_void_p()
-        status = native(ctypes.byref(status_slot), ctypes.byref(exc_slot),
+        return_slot, exception_slot = ctypes.c_void_p(), ctypes.c_void_p()
+        status = native(ctypes.byref(return_slot), ctypes.byref(exception_slot),
                         syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data,
                         len(ids), ends.ctypes.data, raw_starts.ctypes.data, len(ends),
                         keep.ctypes.data, neg_cut.ctypes.data, neg_alias.ctypes.data,
