@@ -68,8 +68,9 @@ def convert(source, target, format, limit):
                                "word2vec-binary or glove")
     vectors = load_vectors(source, limit=limit)
     if target == "-":
-        stdout = click.get_binary_stream("stdout")
-        vectors.save(stdout, format=format)
-        stdout.flush()
+        import sys
+
+        vectors.save(sys.stdout.buffer, format=format)  # click's stream helpers are deprecated
+        sys.stdout.buffer.flush()
     else:
         vectors.save(target, format=format)
