@@ -29,15 +29,76 @@ def query_options(func):
 def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
     """Nearest neighbours (cosine) of a word, or of the sum of several words.
 
+    With - as the only WORD, the queries come from standard input, one per line (a line's
+    words are summed), and each neighbour is printed as QUERY<TAB>WORD<TAB>SCORE (with --json,
+    one {"query", "neighbours"} object per line). Lines from a pipe are answered in batches
+    (one matrix product for many queries); a line with an unknown word is reported on stderr
+    and skipped, and the exit status is then 1.
+
     \b
     Example:
       wordvec similar frog --vectors glove.6B.50d.txt -n 5
       wordvec similar frog --vectors glove50 --ann   # after `wordvec index`
+      cut -f1 words.tsv | wordvec similar - --vectors glove50 -n 3 > neighbours.tsv
     """
     vectors = load_vectors(vectors_path)
     index = load_index(vectors_path, vectors, ann, search_k)
+    if words == ("-",):
+        if not _similar_from_stdin(vectors, index, topn, restrict_vocab, as_json):
+            click.get_current_context().exit(1)
+        return
     print_neighbours(vectors.most_similar(positive=list(words), topn=topn,
                                           restrict_vocab=restrict_vocab, index=index), as_json)
+
+
+def _similar_from_stdin(vectors, index, topn, restrict_vocab, as_json):
+    """Answer the queries on standard input; False if some line had an unknown word."""
+    import sys
+
+    all_known = True
+    for chunk in _query_chunks(sys.stdin, 1 if sys.stdin.isatty() else 1024):
+        queries = []
+        for line_no, query in chunk:
+            unknown = [w for w in query if w not in vectors]
+            if unknown:
+                click.echo(f"wordvec: error: <stdin> line {line_no}: word {unknown[0]!r} is "
+                           f"not in the vocabulary", err=True)
+                all_known = False
+            else:
+                queries.append(query)
+        if not queries:
+            continue
+        if index is None:
+            found = vectors.most_similar_batch(queries, topn=topn,
+                                               restrict_vocab=restrict_vocab)
+        else:
+            found = [vectors.most_similar(positive=q, topn=topn, restrict_vocab=restrict_vocab,
+                                          index=index) for q in queries]
+        lines = []
+        for query, pairs in zip(queries, found, strict=True):
+            text = " ".join(query)
+            if as_json:
+                lines.append(json.dumps({"query": text, "neighbours": [
+                    {"word": w, "score": round(float(s), 6)} for w, s in pairs]},
+                    ensure_ascii=False))
+            else:
+                lines.extend(f"{text}\t{w}\t{s:.4f}" for w, s in pairs)
+        click.echo("\n".join(lines))
+    return all_known
+
+
+def _query_chunks(stream, size):
+    """(line number, words) of the non-blank lines of `stream`, in lists of up to `size`."""
+    chunk = []
+    for line_no, line in enumerate(stream, 1):
+        query = line.split()
+        if query:
+            chunk.append((line_no, query))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @click.command()

@@ -260,3 +260,12 @@ def test_cli_similar_and_analogy_use_the_saved_index(tmp_path, store):
     assert json.loads(analogy.output) == json.loads(run("analogy", "w1", "w2", "w3", *base).output)
     result = run("similar", "w5", "--search-k", "10", *base)
     assert result.exit_code == 2 and "--search-k needs --ann" in result.output
+    from click.testing import CliRunner
+    from wordvec_cli.main import main
+
+    piped = CliRunner().invoke(main, ["similar", "-", "--ann", "--search-k", "12000", *base],
+                               input="w5\nw1 w2\n")
+    assert piped.exit_code == 0, piped.output
+    by_query = {d["query"]: d["neighbours"] for d in map(json.loads, piped.output.splitlines())}
+    assert by_query["w5"] == json.loads(exact.output)
+    assert by_query["w1 w2"] == json.loads(run("similar", "w1", "w2", *base).output)

@@ -43,6 +43,30 @@ def test_similar_several_words_and_env_var(store):
     assert json.loads(result.output)[0]["word"] == "east"  # (1, 1, 0) direction
 
 
+def test_similar_reads_queries_from_standard_input(store):
+    queries = "king\n\nman woman\nnosuchword\nqueen\n"
+    result = CliRunner().invoke(main, ["similar", "-", "--vectors", store, "-n", "2"],
+                                input=queries)
+    assert result.exit_code == 1  # one line had an unknown word; the others were answered
+    assert result.stderr == ("wordvec: error: <stdin> line 4: word 'nosuchword' is not in the "
+                             "vocabulary\n")
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [r[0] for r in rows] == ["king", "king", "man woman", "man woman", "queen", "queen"]
+    for query in ("king", "man woman", "queen"):
+        alone = json.loads(run("similar", *query.split(), "--vectors", store, "-n", "2",
+                               "--json").output)
+        mine = [r for r in rows if r[0] == query]
+        assert [r[1] for r in mine] == [d["word"] for d in alone]
+        assert [float(r[2]) for r in mine] == pytest.approx([d["score"] for d in alone],
+                                                            abs=1e-4)
+    data = CliRunner().invoke(main, ["similar", "-", "--vectors", store, "-n", "1", "--json"],
+                              input="king\nman woman\n")
+    assert data.exit_code == 0, data.output
+    lines = [json.loads(line) for line in data.stdout.splitlines()]
+    assert [d["query"] for d in lines] == ["king", "man woman"]
+    assert lines[1]["neighbours"][0]["word"] == "east"
+
+
 def test_analogy(store):
     data = json.loads(run("analogy", "king", "man", "woman", "--vectors", store, "--json").output)
     assert data[0]["word"] == "queen"

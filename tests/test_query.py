@@ -147,6 +147,23 @@ def test_batch_matches_brute_force(monkeypatch, block):
     assert [[w for w, _ in row] for row in got] == brute_force(v, matrix, 4, None)
 
 
+def test_batch_of_word_lists_equals_most_similar_with_positive_words(monkeypatch):
+    monkeypatch.setattr(query, "BLOCK_ELEMENTS", 1000)  # several blocks
+    rng = np.random.default_rng(4)
+    v = Vectors([f"w{i}" for i in range(300)], rng.normal(size=(300, 8)))
+    queries = ["w3", ["w1", "w2"], ("w10", "w20", "w30"), ["w7"], "w299"]
+    got = v.most_similar_batch(queries, topn=6)
+    for q, row in zip(queries, got, strict=True):
+        want = v.most_similar(positive=[q] if isinstance(q, str) else list(q), topn=6)
+        assert [w for w, _ in row] == [w for w, _ in want]
+        np.testing.assert_allclose([s for _, s in row], [s for _, s in want], rtol=1e-6)
+        assert not {w for w, _ in row} & ({q} if isinstance(q, str) else set(q))
+    with pytest.raises(KeyError, match="nope"):
+        v.most_similar_batch(["w1", ["w2", "nope"]])
+    with pytest.raises(ValueError, match="non-empty list of words"):
+        v.most_similar_batch(["w1", []])
+
+
 def test_batch_small_store_and_restrict(plane):
     got = plane.most_similar_batch(["east", "west"], topn=10, restrict_vocab=4)
     assert [w for w, _ in got[0]] == ["northeast", "north", "west"]

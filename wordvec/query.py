@@ -193,6 +193,22 @@ class QueryMixin:
         query, used = self._combine(positive, negative)
         return self._search(query, used, topn, restrict_vocab, index)
 
+    def _combine_each(self, queries):
+        """Unit query rows and their words' rows (-1 padded) for a list of words or word lists."""
+        lists = [[q] if isinstance(q, str) else list(q) for q in queries]
+        for words in lists:
+            if not words or not all(isinstance(w, str) for w in words):
+                raise ValueError(f"a batch query is a word or a non-empty list of words, "
+                                 f"got {words!r}")
+        own = np.full((len(lists), max(map(len, lists), default=0)), -1, dtype=np.int64)
+        matrix = np.empty((len(lists), self.dim), dtype=np.float32)
+        for i, words in enumerate(lists):
+            rows = self.indices(words)
+            own[i, :len(rows)] = rows
+            matrix[i] = self.normed[rows[0]] if len(rows) == 1 else \
+                _unit(self.normed[rows].sum(axis=0))
+        return matrix, own
+
     def _search(self, query, used, topn, restrict_vocab, index):
         n_rows = self._restrict(restrict_vocab)
         rows = self._candidates(query, topn + len(used), n_rows, index)
@@ -207,8 +223,10 @@ class QueryMixin:
 
         Parameters
         ----------
-        queries : list of str, or ndarray (n_queries, dim)
-            Each word is left out of its own neighbours; vector queries exclude nothing.
+        queries : list of str (or of lists of str), or ndarray (n_queries, dim)
+            A word, or a list of words whose unit vectors are summed (as `most_similar`'s
+            `positive`); the query's words are left out of its neighbours. Vector queries
+            exclude nothing.
         topn : int
         restrict_vocab : int, optional
             Search only the first `restrict_vocab` rows.
@@ -227,8 +245,12 @@ class QueryMixin:
                                  f"expected (n, {self.dim})")
             matrix, own = _unit(queries), None
         else:
-            own = self.indices([queries] if isinstance(queries, str) else list(queries))
-            matrix = self.normed[own]
+            queries = [queries] if isinstance(queries, str) else list(queries)
+            if all(isinstance(q, str) for q in queries):
+                own = self.indices(queries)[:, None]
+                matrix = self.normed[own[:, 0]]
+            else:
+                matrix, own = self._combine_each(queries)
         from threadpoolctl import threadpool_limits
 
         from ._kernels.topk_host import top_k_function
@@ -236,7 +258,7 @@ class QueryMixin:
         step = max(1, min(len(matrix), BLOCK_ELEMENTS // n_rows))
         normed = self.normed[:n_rows]
         k = min(topn, n_rows)
-        own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own[:, None]
+        own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own
         top_k_rows = top_k_function()  # the kernel as a shared library, else numba's
         starts = range(0, len(matrix), step)
         threads = min(os.cpu_count() or 1, len(starts))
