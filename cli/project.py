@@ -23,8 +23,9 @@ from .common import load_vectors, vectors_option
 @click.option("--perplexity", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="t-SNE perplexity, clamped to (n_words - 1) / 3.")
 @click.option("--title", help="Title of the plot.")
+@click.option("-q", "--quiet", is_flag=True, help="No t-SNE progress line.")
 def project(vectors_path, words, method, top, words_file, output, csv_path, seed, perplexity,
-            title):
+            title, quiet):
     """Draw a 2-D map of WORDS, of the words in --words FILE, or of the --top N words.
 
     Every word must be in the store: unknown words are an error that names them all.
@@ -44,7 +45,8 @@ def project(vectors_path, words, method, top, words_file, output, csv_path, seed
         words, groups = read_groups(words_file)
     vectors = load_vectors(vectors_path)
     table = project_2d(vectors, words=list(words) if words else None, top=top, method=method,
-                       perplexity=perplexity, random_state=seed, groups=groups)
+                       perplexity=perplexity, random_state=seed, groups=groups,
+                       progress=not quiet)
     plot(table, output, title=title)
     if csv_path:
         save_csv(table, sys.stdout if csv_path == "-" else csv_path)

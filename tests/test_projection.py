@@ -1,5 +1,8 @@
 """Projection to 2-D: hand-checkable PCA, seeded t-SNE on GloVe, the CSV, the image and the CLI."""
 
+import io
+import re
+import sys
 from importlib import resources
 
 import numpy as np
@@ -80,6 +83,27 @@ def test_tsne_seeded_and_few_words(glove):
     assert np.array_equal(a[["x", "y"]].to_numpy(), b[["x", "y"]].to_numpy())
     assert not np.allclose(a[["x", "y"]].to_numpy(), c[["x", "y"]].to_numpy())
     assert np.isfinite(project_2d(glove, ["cat", "dog", "king"])[["x", "y"]].to_numpy()).all()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_tsne_progress_line_on_a_terminal_changes_nothing_else(glove, monkeypatch, capsys):
+    words = glove.keys[:120]
+    quiet = project_2d(glove, words, random_state=1)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    shown = project_2d(glove, words, random_state=1, progress=True)
+    np.testing.assert_array_equal(shown[["x", "y"]].to_numpy(), quiet[["x", "y"]].to_numpy())
+    line = terminal.getvalue()
+    assert line.startswith("\rt-SNE") and line.endswith("\n")
+    assert re.search(r"t-SNE  100\.0%  [0-9.k]+ iterations .* error 0\.\d+  0:\d\d +\n$", line)
+    assert capsys.readouterr().out == ""  # sklearn's own lines went to the reader, not stdout
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: nothing drawn
+    project_2d(glove, words[:20], random_state=1, progress=True)
+    assert sys.stderr.getvalue() == ""
 
 
 @pytest.fixture(scope="module")

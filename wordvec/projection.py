@@ -16,7 +16,10 @@ Examples
 >>> save_csv(table, "coords.csv"); plot(table, "map.png")                     # doctest: +SKIP
 """
 
+import contextlib
 import csv
+import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +51,7 @@ def read_groups(path):
 
 
 def project_2d(vectors, words=None, top=None, method="tsne", perplexity=30.0, random_state=0,
-               groups=None):
+               groups=None, progress=False):
     """2-D coordinates of `words`, or of the first `top` words of the store.
 
     Parameters
@@ -65,6 +68,8 @@ def project_2d(vectors, words=None, top=None, method="tsne", perplexity=30.0, ra
         Seeds t-SNE (PCA here is deterministic).
     groups : list of str, optional
         One group name per word, kept in the `group` column.
+    progress : bool
+        Show t-SNE's iterations as a progress line on a terminal (stderr).
 
     Returns
     -------
@@ -110,10 +115,50 @@ def project_2d(vectors, words=None, top=None, method="tsne", perplexity=30.0, ra
 
         tsne = TSNE(n_components=2, perplexity=clamp_perplexity(perplexity, len(words)),
                     metric="cosine", init="random", random_state=random_state)
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with threadpool_limits(limits=1, user_api="openmp"), _tsne_progress(tsne, progress):
             xy = tsne.fit_transform(x)
     return pd.DataFrame({"word": words, "x": xy[:, 0], "y": xy[:, 1],
                          "group": list(groups) if groups is not None else [""] * len(words)})
+
+
+@contextlib.contextmanager
+def _tsne_progress(tsne, enabled):
+    """A progress line for `tsne.fit_transform`, which has no callback: with verbose=2 it
+    prints "[t-SNE] Iteration N: error = E, ..." every 50 iterations; while it runs, standard
+    output goes to a reader of those lines (the rest of what it prints is dropped)."""
+    from .train._progress import Progress
+
+    bar = Progress("t-SNE", unit="iterations", total=tsne.get_params().get("max_iter") or 1000,
+                   enabled=enabled)
+    if not bar.enabled:  # not on a terminal: leave t-SNE and standard output alone
+        yield
+        return
+    tsne.set_params(verbose=2)
+    try:
+        with bar, contextlib.redirect_stdout(_IterationReader(bar)):
+            yield
+            # t-SNE stops early once it converges: the line ends at the iterations it ran
+            bar.total = bar.done = max(bar.done, getattr(tsne, "n_iter_", 0))
+    finally:
+        tsne.set_params(verbose=0)
+
+
+class _IterationReader(io.TextIOBase):
+    """A text stream that turns t-SNE's "Iteration N: error = E" lines into `bar` updates."""
+
+    _LINE = re.compile(r"Iteration (\d+): error = ([-+0-9.eE]+)")
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        for found in self._LINE.finditer(text):
+            self.bar.update(max(int(found.group(1)) - self.bar.done, 0),
+                            error=float(found.group(2)))
+        return len(text)
 
 
 def clamp_perplexity(perplexity, n_words):
