@@ -7,6 +7,9 @@ copied into a small contiguous buffer, and their updates are written back once p
 It releases the GIL, so the driver runs one job per thread (Hogwild: rows are updated without
 locks). Its random stream is a 64-bit LCG (as in the C tool) seeded per job by the driver, so
 a job's draws do not depend on which thread runs it.
+
+`c_entry` compiles the same function behind a C-ABI entry point, which `native.py` keeps as a
+shared library; `sgns_host.job_function` picks that or the numba dispatcher.
 """
 
 import numpy as np

@@ -14,6 +14,10 @@ run in order and the result is bit-for-bit reproducible. With more threads the r
 are the same but the jobs run concurrently and update shared rows without locks (Hogwild), so
 the order of those updates, and hence the last bits of the vectors, vary from run to run.
 
+The kernel runs from a shared library built on first use (`wordvec/_kernels/native.py`), so
+a training process does not load numba; where that library cannot be built, numba runs the
+same code with the same results.
+
 Examples
 --------
 >>> from wordvec import SGNS                                              # doctest: +SKIP
