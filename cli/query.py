@@ -52,30 +52,39 @@ def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
 
 
 def _similar_from_stdin(vectors, index, topn, restrict_vocab, as_json):
-    """Answer the queries on standard input; False if some line had an unknown word."""
+    """Answer the `similar` queries on standard input; False if some line was refused."""
+    def answer(queries):
+        if index is None:
+            return vectors.most_similar_batch(queries, topn=topn, restrict_vocab=restrict_vocab)
+        return [vectors.most_similar(positive=q, topn=topn, restrict_vocab=restrict_vocab,
+                                     index=index) for q in queries]
+
+    return _answer_stdin(vectors, answer, None, as_json)
+
+
+def _answer_stdin(vectors, answer, arity, as_json):
+    """Read one query per line of standard input, `answer(list of word lists)` them in chunks
+    (one line at a time from a terminal) and print the neighbours of each; a line with an
+    unknown word, or not `arity` words, is reported on stderr. False if any was refused."""
     import sys
 
-    all_known = True
+    all_answered = True
     for chunk in _query_chunks(sys.stdin, 1 if sys.stdin.isatty() else 1024):
         queries = []
         for line_no, query in chunk:
             unknown = [w for w in query if w not in vectors]
-            if unknown:
-                click.echo(f"wordvec: error: <stdin> line {line_no}: word {unknown[0]!r} is "
-                           f"not in the vocabulary", err=True)
-                all_known = False
+            problem = (f"expected {arity} words, got {len(query)}"
+                       if arity is not None and len(query) != arity else
+                       f"word {unknown[0]!r} is not in the vocabulary" if unknown else None)
+            if problem:
+                click.echo(f"wordvec: error: <stdin> line {line_no}: {problem}", err=True)
+                all_answered = False
             else:
                 queries.append(query)
         if not queries:
             continue
-        if index is None:
-            found = vectors.most_similar_batch(queries, topn=topn,
-                                               restrict_vocab=restrict_vocab)
-        else:
-            found = [vectors.most_similar(positive=q, topn=topn, restrict_vocab=restrict_vocab,
-                                          index=index) for q in queries]
         lines = []
-        for query, pairs in zip(queries, found, strict=True):
+        for query, pairs in zip(queries, answer(queries), strict=True):
             text = " ".join(query)
             if as_json:
                 lines.append(json.dumps({"query": text, "neighbours": [
@@ -84,7 +93,7 @@ def _similar_from_stdin(vectors, index, topn, restrict_vocab, as_json):
             else:
                 lines.extend(f"{text}\t{w}\t{s:.4f}" for w, s in pairs)
         click.echo("\n".join(lines))
-    return all_known
+    return all_answered
 
 
 def _query_chunks(stream, size):
@@ -102,23 +111,39 @@ def _query_chunks(stream, size):
 
 
 @click.command()
-@click.argument("a")
-@click.argument("b")
-@click.argument("c")
+@click.argument("words", nargs=-1, required=True, metavar="A B C")
 @click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
               help="3CosAdd, or 3CosMul (Levy & Goldberg 2014).")
 @click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
               help="Search only the first N (most frequent) words.")
 @query_options
-def analogy(a, b, c, method, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
+def analogy(words, method, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
     """Words closest to A - B + C (B is to A as C is to ...).
+
+    With - instead of A B C, the analogies come from standard input, one "A B C" per line,
+    printed as in `wordvec similar -` (A B C<TAB>WORD<TAB>SCORE, or JSON lines); a line with an
+    unknown word or not three words is reported on stderr, and the exit status is then 1.
 
     \b
     Example:
       wordvec analogy king man woman --vectors glove.6B.50d.txt   # queen
+      printf "king man woman\\nparis france italy\\n" | wordvec analogy - --vectors glove50
     """
+    if len(words) not in (1, 3) or (len(words) == 1 and words != ("-",)):
+        raise click.UsageError(f"give three words A B C, or - to read them from standard "
+                               f"input (got {len(words)} argument(s))")
     vectors = load_vectors(vectors_path)
     index = load_index(vectors_path, vectors, ann, search_k)
+    if words == ("-",):
+        def answer(queries):
+            return [vectors.analogy(*q, topn=topn, method=method,
+                                    restrict_vocab=restrict_vocab, index=index)
+                    for q in queries]
+
+        if not _answer_stdin(vectors, answer, 3, as_json):
+            click.get_current_context().exit(1)
+        return
+    a, b, c = words
     print_neighbours(vectors.analogy(a, b, c, topn=topn, method=method,
                                      restrict_vocab=restrict_vocab, index=index), as_json)
 

@@ -75,6 +75,26 @@ def test_analogy(store):
     assert mul.exit_code == 0 and mul.output.split()[0] == "queen"
 
 
+def test_analogy_reads_triples_from_standard_input(store):
+    result = CliRunner().invoke(
+        main, ["analogy", "-", "--vectors", store, "-n", "2", "--json"],
+        input="king man woman\nqueen woman\nwest east nope\nqueen woman man\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "wordvec: error: <stdin> line 2: expected 3 words, got 2",
+        "wordvec: error: <stdin> line 3: word 'nope' is not in the vocabulary"]
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["query"] for a in answers] == ["king man woman", "queen woman man"]
+    for answer in answers:
+        alone = run("analogy", *answer["query"].split(), "--vectors", store, "-n", "2", "--json")
+        assert answer["neighbours"] == json.loads(alone.output)
+    assert answers[0]["neighbours"][0]["word"] == "queen"
+    assert answers[1]["neighbours"][0]["word"] == "king"
+    for args in (["king", "man"], ["king"], ["a", "b", "c", "d"]):
+        usage = run("analogy", *args, "--vectors", store)
+        assert usage.exit_code == 2 and "give three words A B C, or -" in usage.output
+
+
 def test_similarity_and_doesnt_match(store):
     result = run("similarity", "king", "queen", "--vectors", store)
     assert result.exit_code == 0 and result.output.strip() == "0.500000"
