@@ -13,6 +13,7 @@ Examples
 0.8909...
 """
 
+import importlib.metadata
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,10 @@ def glove_6b_50d(mmap=True, cache=True):
         return _read_package(matrix_path, index_path, mmap)
     from .io import load_native, save_native
 
-    copy = _cached_copy(matrix_path)
+    try:
+        copy = _cached_copy(matrix_path)
+    except (importlib.metadata.PackageNotFoundError, OSError):  # no version to name it by
+        return _read_package(matrix_path, index_path, mmap)
     if copy.is_dir():
         try:
             return load_native(copy, mmap=mmap)
@@ -62,8 +66,6 @@ def glove_6b_50d(mmap=True, cache=True):
 
 def _cached_copy(matrix_path):
     """The native copy's folder, named after the package's version and the matrix's size."""
-    import importlib.metadata
-
     from .datasets import cache_dir
 
     version = importlib.metadata.version(GLOVE_PACKAGE.split("==")[0])
