@@ -34,8 +34,11 @@ def lee(gensim_data):
 
 @pytest.fixture
 def kernel_cache(tmp_path, monkeypatch):
-    """A fresh, empty kernel cache and a kernel object that has not been loaded yet."""
+    """A fresh, empty kernel cache and a kernel object that has not been loaded yet (and no
+    WORDVEC_NATIVE or CC from the caller's environment)."""
     monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
+    monkeypatch.delenv("CC", raising=False)
     kernel = NativeKernel(NATIVE_KERNEL.name, NATIVE_KERNEL.c_args, NATIVE_KERNEL.sources,
                           NATIVE_KERNEL.build)
     monkeypatch.setattr(sgns_host, "NATIVE_KERNEL", kernel)
@@ -155,6 +158,7 @@ def test_the_library_checks_its_arrays_before_handing_them_to_machine_code(kerne
 
 
 def test_an_unwritable_cache_falls_back_to_numba(lee, tmp_path, monkeypatch, caplog):
+    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("WORDVEC_CACHE", str(blocker))
@@ -172,6 +176,8 @@ def topk_cache(tmp_path, monkeypatch):
     from wordvec._kernels import topk_host
 
     monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
+    monkeypatch.delenv("CC", raising=False)
     kernel = NativeKernel(topk_host.NATIVE_KERNEL.name, topk_host.C_ARGS,
                           topk_host.NATIVE_KERNEL.sources, topk_host.NATIVE_KERNEL.build)
     monkeypatch.setattr(topk_host, "NATIVE_KERNEL", kernel)
