@@ -199,9 +199,13 @@ def doesnt_match(words, vectors_path, as_json):
               help="Only the first N (most frequent) words are known and searched.")
 @click.option("--case-sensitive", is_flag=True,
               help="Compare words as they are (default: upper-cased, as gensim does).")
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="Answer analogies with 3CosAdd (gensim's numbers) or 3CosMul.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensitive, as_json):
-    """Analogy accuracy (3CosAdd) and word-similarity correlations, as gensim computes them.
+def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensitive, method,
+             as_json):
+    """Analogy accuracy (3CosAdd, or 3CosMul) and word-similarity correlations, as gensim
+    computes them.
 
     Built-in sets (from gensim's package data): questions-words, wordsim353, simlex999.
 
@@ -209,6 +213,7 @@ def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensiti
     Examples:
       wordvec evaluate --vectors glove.6B.50d.txt --restrict-vocab 30000
       wordvec evaluate --vectors vec.txt --similarities my_pairs.tsv --json
+      wordvec evaluate --vectors glove50 --analogies questions-words --method mul
     """
     from wordvec.evaluate import (
         DEFAULT_ANALOGIES,
@@ -223,7 +228,7 @@ def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensiti
     options = {"restrict_vocab": restrict_vocab, "case_insensitive": not case_sensitive}
     tables = {}
     if analogies is not None:
-        tables["analogies"] = evaluate_analogies(vectors, analogies, **options)
+        tables["analogies"] = evaluate_analogies(vectors, analogies, method=method, **options)
     if similarities:
         tables["similarities"] = evaluate_similarities(vectors, list(similarities), **options)
     if as_json:

@@ -154,6 +154,14 @@ def test_evaluate_files_and_json(store, tmp_path):
     only = json.loads(run("evaluate", "--vectors", store, "--similarities", str(pairs),
                           "--json").output)
     assert list(only) == ["similarities"]
+    mul = json.loads(run("evaluate", "--vectors", store, "--analogies", str(analogies),
+                         "--method", "mul", "--json").output)
+    for question, answer in (("man king woman", "queen"), ("woman queen man", "king")):
+        a, b, c = question.split()  # a:b :: c:? is analogy(b, a, c)
+        assert run("analogy", b, a, c, "--method", "mul", "--vectors", store, "-n", "1") \
+            .output.split()[0] == answer
+    assert mul["analogies"]["overall"]["correct"] == 2
+    assert run("evaluate", "--vectors", store, "--method", "cos").exit_code == 2
     bad = tmp_path / "bad.txt"
     bad.write_text("man king woman queen\n")
     result = run("evaluate", "--vectors", store, "--analogies", str(bad))

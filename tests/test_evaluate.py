@@ -74,6 +74,32 @@ def test_analogy_table_shape(capitals, capitals_file):
     assert strict.loc["mixed case", "oov"] == 1  # Y0, X0 and X3 are not words case-sensitively
 
 
+def test_3cosmul_evaluation_answers_as_vectors_analogy_does(tmp_path, monkeypatch):
+    import wordvec.evaluate as evaluate_module
+
+    monkeypatch.setattr(evaluate_module, "BLOCK_ELEMENTS", 5000)  # many blocks and threads
+    rng = np.random.default_rng(11)
+    v = Vectors([f"w{i}" for i in range(150)], rng.normal(size=(150, 6)))
+    questions = [tuple(f"w{i}" for i in rng.choice(150, 3, replace=False)) for _ in range(120)]
+    lines, expected = [": random"], 0
+    for k, (a, b, c) in enumerate(questions):
+        answer = v.analogy(b, a, c, topn=1, method="mul")[0][0]  # b - a + c, 3CosMul
+        d = answer if k % 2 == 0 else f"w{(int(answer[1:]) + 1) % 150}"
+        if d in (a, b, c):
+            d = answer
+        expected += d == answer
+        lines.append(f"{a} {b} {c} {d}")
+    path = tmp_path / "q.txt"
+    path.write_text("\n".join(lines) + "\n")
+    table = evaluate_analogies(v, path, case_insensitive=False, method="mul")
+    assert table.loc["overall", "total"] == 120
+    assert table.loc["overall", "correct"] == expected >= 60
+    add = evaluate_analogies(v, path, case_insensitive=False)  # a different ranking
+    assert add.loc["overall", "correct"] != expected
+    with pytest.raises(ValueError, match="method must be 'add' or 'mul'"):
+        evaluate_analogies(v, path, method="cos")
+
+
 def test_bad_analogy_files(tmp_path, capitals):
     path = tmp_path / "bad.txt"
     path.write_text("y0 x0 y1 x1\n")

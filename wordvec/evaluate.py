@@ -30,7 +30,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .errors import FormatError, WordvecError
-from .query import BLOCK_ELEMENTS, _top
+from .query import BLOCK_ELEMENTS, COSMUL_EPSILON, _top
 
 DATASETS = {
     "questions-words": "questions-words.txt",
@@ -111,22 +111,34 @@ def _lookup(words, known, case_insensitive):
     return rows.reshape(len(words), -1)
 
 
-def _answer(vectors, questions, n_rows, canonical):
-    """Predicted row (3CosAdd, gensim's arithmetic) for each (a, b, c) row triple."""
+def _answer(vectors, questions, n_rows, canonical, method="add"):
+    """Predicted row (3CosAdd with gensim's arithmetic, or 3CosMul) for each (a, b, c) row
+    triple."""
     matrix = vectors.vectors[:n_rows]
     norms = np.linalg.norm(matrix, axis=1)
     unit = lambda rows: matrix[rows] / norms[rows][:, None]  # noqa: E731
     a, b, c = questions[:, 0], questions[:, 1], questions[:, 2]
-    mean = ((unit(b) + unit(c)) - unit(a)).astype(np.float64) / 3
-    mean = (mean / np.linalg.norm(mean, axis=1, keepdims=True)).astype(np.float32)
+    if method == "add":
+        mean = ((unit(b) + unit(c)) - unit(a)).astype(np.float64) / 3
+        mean = (mean / np.linalg.norm(mean, axis=1, keepdims=True)).astype(np.float32)
+    else:
+        normed = vectors.normed[:n_rows]
     predicted = np.empty(len(questions), dtype=np.int64)
     threads = os.cpu_count() or 1
-    step = max(1, BLOCK_ELEMENTS // n_rows // threads)  # all threads' scores: one block
+    # all threads' scores take one block's memory (3CosMul holds three score matrices)
+    step = max(1, BLOCK_ELEMENTS // n_rows // threads // (1 if method == "add" else 3))
+
+    def scores_of(start):
+        if method == "add":
+            scores = mean[start:start + step] @ matrix.T
+            scores /= norms
+            return scores
+        shifted = [(normed[rows[start:start + step]] @ normed.T + 1) / 2 for rows in (a, b, c)]
+        return shifted[1] * shifted[2] / (shifted[0] + COSMUL_EPSILON)
 
     def answer_block(start):
         block = questions[start:start + step, :3]
-        scores = mean[start:start + step] @ matrix.T
-        scores /= norms
+        scores = scores_of(start)
         ids, _ = _top(scores, _ANSWERS, block)
         # Skip answers that are case variants of a question word; with none left, keep the
         # last one (which then counts as wrong), as gensim does.
@@ -145,8 +157,8 @@ def _answer(vectors, questions, n_rows, canonical):
 
 
 def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=300000,
-                       case_insensitive=True):
-    """Accuracy of 3CosAdd on an analogy set, per section and overall.
+                       case_insensitive=True, method="add"):
+    """Accuracy of 3CosAdd (or 3CosMul) on an analogy set, per section and overall.
 
     Parameters
     ----------
@@ -157,6 +169,11 @@ def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=3000
         Only the first `restrict_vocab` words are known and searched (gensim's default 300000).
     case_insensitive : bool
         Compare upper-cased words, the first case variant of a word in the store winning.
+    method : {"add", "mul"}
+        3CosAdd with gensim's arithmetic (its `evaluate_word_analogies` numbers), or 3CosMul
+        (Levy & Goldberg 2014) as `Vectors.analogy(b, a, c, method="mul")` ranks: the question
+        a:b :: c:d is answered by argmax cos'(x, b) cos'(x, c) / (cos'(x, a) + 1e-3), with
+        cos' = (1 + cos) / 2.
 
     Returns
     -------
@@ -167,6 +184,8 @@ def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=3000
     """
     if restrict_vocab < 1:
         raise ValueError(f"restrict_vocab must be >= 1, got {restrict_vocab}")
+    if method not in ("add", "mul"):
+        raise ValueError(f"method must be 'add' or 'mul', got {method!r}")
     n_rows = min(int(restrict_vocab), len(vectors))
     sections, questions = read_analogies(analogies)
     known = _known_words(vectors, n_rows, case_insensitive)
@@ -176,7 +195,7 @@ def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=3000
     correct = np.zeros(len(questions), dtype=bool)
     if answerable.any():
         canonical = _lookup([[k] for k in vectors.keys[:n_rows]], known, case_insensitive)[:, 0]
-        predicted = _answer(vectors, rows[answerable], n_rows, canonical)
+        predicted = _answer(vectors, rows[answerable], n_rows, canonical, method)
         correct[answerable] = predicted == rows[answerable, 3]
     counts = lambda mask: np.bincount(section[mask], minlength=len(sections))  # noqa: E731
     table = pd.DataFrame({
