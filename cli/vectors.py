@@ -52,7 +52,10 @@ def info(vectors_path, as_json):
                    ".bin word2vec-binary, else native).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Keep only the first N words.")
-def convert(source, target, format, limit):
+@click.option("--words", "words_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Keep only the words of FILE (the first field of each line), in its order; "
+                   "words not in IN are left out and counted on stderr.")
+def convert(source, target, format, limit, words_file):
     """Convert a vector store IN (format detected) to OUT, written atomically.
 
     OUT may be - for standard output, with --to word2vec, word2vec-binary or glove.
@@ -62,11 +65,20 @@ def convert(source, target, format, limit):
       wordvec convert glove.6B.50d.txt glove50 --limit 100000
       wordvec convert vectors.bin vectors.txt
       wordvec convert glove50 - --to word2vec --limit 1000 | head
+      wordvec convert glove-6b-50d task.wv --words task_vocab.txt   # a model's vocabulary
     """
     if target == "-" and format in (None, "native"):
         raise click.UsageError("writing to - (standard output) needs --to word2vec, "
                                "word2vec-binary or glove")
+    wanted = _read_word_list(words_file) if words_file else None
     vectors = load_vectors(source, limit=limit)
+    if wanted is not None:
+        vectors = vectors.subset(wanted, missing="skip")
+        if not len(vectors):
+            raise ValueError(f"none of the {len(wanted)} words of {words_file} is in {source}")
+        if len(vectors) < len(wanted):
+            click.echo(f"kept {len(vectors)} of the {len(wanted)} words of {words_file} "
+                       f"(not in {source}: {len(wanted) - len(vectors)})", err=True)
     if target == "-":
         import sys
 
@@ -74,3 +86,12 @@ def convert(source, target, format, limit):
         sys.stdout.buffer.flush()
     else:
         vectors.save(target, format=format)
+
+
+def _read_word_list(path):
+    """The first field of each non-blank line of `path`, each word once, in file order."""
+    with open(path, encoding="utf-8") as f:
+        words = [line.split()[0] for line in f if line.strip()]
+    if not words:
+        raise ValueError(f"{path}: no words")
+    return list(dict.fromkeys(words))

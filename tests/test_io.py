@@ -449,3 +449,40 @@ def test_packaged_glove_with_an_unwritable_cache_still_loads(tmp_path, monkeypat
     v = glove_6b_50d()
     assert (len(v), v.dim) == (400_000, 50) and v.keys[0] == "the"
 
+
+
+def test_subset_keeps_the_listed_words_in_order_with_their_counts(tmp_path, small):
+    small.save(tmp_path / "store")
+    mapped = load(tmp_path / "store")  # a read-only memory map underneath
+    part = mapped.subset(["東京", "the", "東京", "king"])
+    assert part.keys == ["東京", "the", "king"]
+    np.testing.assert_array_equal(part.vectors, small.vectors[[4, 0, 1]])
+    assert part.counts.tolist() == [20, 60, 50]
+    part["the"] = np.ones(5)  # its own memory, not the map
+    np.testing.assert_array_equal(mapped["the"], small["the"])
+    with pytest.raises(KeyError, match="2 word\\(s\\) not in vocabulary: 'nope', 'zip'"):
+        small.subset(["the", "nope", "zip"])
+    assert small.subset(["nope", "queen"], missing="skip").keys == ["queen"]
+    with pytest.raises(ValueError, match="missing must be"):
+        small.subset(["the"], missing="ignore")
+
+
+def test_cli_convert_words_keeps_a_vocabulary(tmp_path, small):
+    small.save(tmp_path / "store")
+    (tmp_path / "vocab.tsv").write_text("queen\t7\n\nnope\nthe\nqueen\n")
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "store"),
+                                       str(tmp_path / "task.txt"), "--words",
+                                       str(tmp_path / "vocab.tsv")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"kept 2 of the 3 words of {tmp_path / 'vocab.tsv'} "
+                             f"(not in {tmp_path / 'store'}: 1)\n")
+    task = load(tmp_path / "task.txt")
+    assert task.keys == ["queen", "the"]
+    np.testing.assert_array_equal(task.vectors, small.vectors[[2, 0]])
+    (tmp_path / "none.txt").write_text("nope\n")
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "store"),
+                                       str(tmp_path / "x.txt"), "--words",
+                                       str(tmp_path / "none.txt")])
+    assert result.exit_code == 1 and not (tmp_path / "x.txt").exists()
+    assert result.stderr == (f"wordvec: error: none of the 1 words of {tmp_path / 'none.txt'} "
+                             f"is in {tmp_path / 'store'}\n")

@@ -163,6 +163,26 @@ class Vectors(QueryMixin):
                               else np.asarray(counts, np.int64)]))
         self.__dict__.update(merged.__dict__)
 
+    def subset(self, keys, missing="error"):
+        """A new store of `keys` only, in that order (counts kept): the vocabulary a downstream
+        model needs, e.g. for `nn.Embedding(trainable=True)`.
+
+        `missing="error"` raises `KeyError` naming every unknown word (at most 20 shown);
+        `missing="skip"` leaves them out. A word listed twice is kept once.
+        """
+        if missing not in ("error", "skip"):
+            raise ValueError(f"missing must be 'error' or 'skip', got {missing!r}")
+        wanted = list(dict.fromkeys(keys))
+        index = self.key_to_index
+        unknown = [k for k in wanted if k not in index]
+        if unknown and missing == "error":
+            shown = ", ".join(map(repr, unknown[:20])) + (", ..." if len(unknown) > 20 else "")
+            raise KeyError(f"{len(unknown)} word(s) not in vocabulary: {shown}")
+        kept = [k for k in wanted if k in index]
+        rows = np.fromiter((index[k] for k in kept), dtype=np.int64, count=len(kept))
+        return Vectors(kept, self._vectors[rows].reshape(len(kept), self.dim),
+                       None if self.counts is None else self.counts[rows])
+
     def copy(self):
         """A deep copy held in memory."""
         return Vectors(list(self.keys), np.array(self._vectors),

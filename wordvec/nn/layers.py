@@ -210,7 +210,7 @@ class Embedding:
     ``2 + i`` is row ``i`` of the store. A frozen embedding reads the store's rows directly
     (unknown words get the zero vector); a trainable one copies them into ``params["E"]``
     ``(2 + n_words, dim)`` (unknown row starting at zero), so pass a store restricted to
-    the vocabulary you need.
+    the vocabulary you need (`Vectors.subset`).
     """
 
     PAD, UNK = 0, 1
