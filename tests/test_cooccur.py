@@ -105,6 +105,25 @@ def test_format_is_plain_arrays(lee, tmp_path):
     assert dense.shape == (len(vocab), len(vocab)) and dense.sum() == pytest.approx(X.vals.sum())
 
 
+def test_read_gives_slices_without_the_map(lee, tmp_path):
+    path, _, vocab = lee
+    count_cooccurrences(path, tmp_path / "c", window=3, vocabulary=vocab, progress=False)
+    mapped = load_cooccurrence(tmp_path / "c")
+    loaded = load_cooccurrence(tmp_path / "c", mmap=False)
+    n = mapped.nnz
+    for name in ("rows", "cols", "vals"):
+        for lo, hi in ((0, 7), (n - 5, n + 3), (1234, 5678), (n, n)):
+            got = mapped.read(name, lo, hi)
+            assert type(got) is np.ndarray and got.dtype == getattr(mapped, name).dtype
+            np.testing.assert_array_equal(got, np.asarray(getattr(mapped, name)[lo:hi]))
+            np.testing.assert_array_equal(loaded.read(name, lo, hi), got)
+    header = (tmp_path / "c" / "vals.npy").stat().st_size - 8 * n
+    with open(tmp_path / "c" / "vals.npy", "r+b") as f:
+        f.truncate(header + 8 * (n - 2))  # the map was made before: reads find the end
+    with pytest.raises(FormatError, match=f"file ends before element {n}"):
+        mapped.read("vals", n - 4, n)
+
+
 def test_errors(tmp_path):
     with pytest.raises(ValueError, match="window must be an integer in 1..20, got 0"):
         count_cooccurrences([["a", "b"]], tmp_path / "x", window=0, min_count=1)

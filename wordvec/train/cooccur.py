@@ -80,6 +80,21 @@ class Cooccurrence:
     def nnz(self):
         return self.vals.shape[0]
 
+    def read(self, name, lo, hi):
+        """`rows`, `cols` or `vals` `[lo:hi]` as an in-memory array. A memory-mapped array is
+        read from its file with ordinary reads: the pages of a map, once touched, count in the
+        process's memory (400 MB on `bench`) until it is closed; read pages do not."""
+        array = getattr(self, name)
+        if not (isinstance(array, np.memmap) and array.filename and array.ndim == 1):
+            return np.array(array[lo:hi])
+        hi = min(hi, array.shape[0])
+        with open(array.filename, "rb") as f:
+            f.seek(array.offset + lo * array.itemsize)
+            out = np.fromfile(f, dtype=array.dtype, count=max(hi - lo, 0))
+        if len(out) != max(hi - lo, 0):
+            raise FormatError(array.filename, f"file ends before element {hi}")
+        return out
+
     def to_scipy(self):
         """A `scipy.sparse.coo_matrix` of shape `(n_words, n_words)`."""
         from scipy.sparse import coo_matrix

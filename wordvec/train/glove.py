@@ -268,9 +268,9 @@ def _nonzeros(X, x_max, alpha):
     targets = nz.view(np.float32)[:, 2:]
     for lo in range(0, X.nnz, SLICE):
         hi = min(X.nnz, lo + SLICE)
-        vals = np.asarray(X.vals[lo:hi], dtype=np.float64)
-        nz[lo:hi, 0] = X.rows[lo:hi]
-        nz[lo:hi, 1] = X.cols[lo:hi]
+        vals = X.read("vals", lo, hi).astype(np.float64, copy=False)
+        nz[lo:hi, 0] = X.read("rows", lo, hi)
+        nz[lo:hi, 1] = X.read("cols", lo, hi)
         targets[lo:hi, 0] = np.log(vals)
         targets[lo:hi, 1] = weighting(vals, x_max, alpha)
     return nz, nz[:, :2], targets
