@@ -5,7 +5,7 @@ seeded reproducibility, resuming from a checkpoint, the output choices."""
 import numpy as np
 import pytest
 
-from wordvec._kernels.glove import epoch_serial, loss_and_grad
+from wordvec._kernels.glove import epoch_block, loss_and_grad
 from wordvec.train.cooccur import count_cooccurrences, load_cooccurrence
 from wordvec.train.glove import GRAD_CLIP, GloVe, weighting
 
@@ -72,7 +72,7 @@ def one_step(W, C, bw, bc, i, j, x, x_max=10.0, alpha=0.75, eta=0.05):
     acc = [np.ones_like(a) for a in state]
     pairs = np.array([[i, j]], dtype=np.int32)
     targets = np.array([[np.log(x), weighting(x, x_max, alpha)]], dtype=np.float32)
-    loss = epoch_serial(*state, *acc, pairs, targets, 0, 1, eta, GRAD_CLIP, 1)
+    loss = epoch_block(*state, *acc, pairs, targets, 0, 1, eta, GRAD_CLIP)
     return loss, state, acc
 
 

@@ -225,3 +225,79 @@ def test_batched_queries_in_a_fresh_process_do_not_import_numba(topk_cache, tmp_
     here = wordvec.load(store)
     assert [w for w, _ in found] == [w for w, _ in here.most_similar("w7", topn=5)]
     assert numba_loaded is False
+
+
+# ---------------------------------------------------------------------------- GloVe kernels
+@pytest.fixture
+def glove_cache(tmp_path, monkeypatch):
+    from wordvec._kernels import glove_host
+
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
+    monkeypatch.delenv("CC", raising=False)
+    for attr in ("EPOCH_KERNEL", "SHUFFLE_KERNEL"):
+        old = getattr(glove_host, attr)
+        monkeypatch.setattr(glove_host, attr, NativeKernel(old.name, old.c_args, old.sources,
+                                                           old.build))
+    return glove_host
+
+
+def _glove_problem(seed=0, n_words=40, dim=8, nnz=3000):
+    rng = np.random.default_rng(seed)
+    params = {name: ((rng.random((n_words, dim) if name in "WC" else n_words) - 0.5) / dim)
+              .astype(np.float32) for name in ("W", "C", "bw", "bc")}
+    for name in ("W", "C", "bw", "bc"):
+        params["g" + name] = np.ones_like(params[name])
+    nz = np.empty((nnz, 4), np.int32)
+    nz[:, :2] = rng.integers(0, n_words, (nnz, 2))
+    nz.view(np.float32)[:, 2] = np.log(rng.integers(1, 50, nnz))
+    nz.view(np.float32)[:, 3] = rng.random(nnz)
+    return params, nz
+
+
+def test_glove_libraries_give_the_dispatchers_results(glove_cache):
+    from wordvec._kernels.glove import epoch_block, shuffle
+
+    native_epoch, native_shuffle = glove_cache.epoch_function(), glove_cache.shuffle_function()
+    assert native_epoch.__name__ == "epoch_native"
+    assert native_shuffle.__name__ == "shuffle_native"
+    params, nz = _glove_problem()
+    mine, theirs = ({k: v.copy() for k, v in params.items()} for _ in range(2))
+    nz_mine, nz_theirs = nz.copy(), nz.copy()
+    native_shuffle(nz_mine, 12345)
+    shuffle(nz_theirs, 12345)
+    np.testing.assert_array_equal(nz_mine, nz_theirs)
+    assert not np.array_equal(nz_mine, nz)
+    got = native_epoch(mine, nz_mine, 100, 2900, 0.05, 100.0)
+    names = ("W", "C", "bw", "bc", "gW", "gC", "gbw", "gbc")
+    want = epoch_block(*(theirs[n] for n in names), nz_theirs[:, :2],
+                       nz_theirs.view(np.float32)[:, 2:], 100, 2900, 0.05, 100.0)
+    assert got == want > 0
+    for name in names:
+        np.testing.assert_array_equal(mine[name], theirs[name])
+    bad = nz_mine.copy()
+    bad[200, 1] = 40
+    with pytest.raises(ValueError, match=r"word ids must lie in \[0, 40\)"):
+        native_epoch(mine, bad, 100, 300, 0.05, 100.0)
+    with pytest.raises(ValueError, match="range 0:3001 outside 0:3000"):
+        native_epoch(mine, nz_mine, 0, 3001, 0.05, 100.0)
+
+
+def test_glove_from_counts_in_a_fresh_process_does_not_import_numba(glove_cache, tmp_path):
+    from wordvec import GloVe
+    from wordvec.train.cooccur import count_cooccurrences
+
+    corpus = [["a", "b", "c", "d"], ["b", "c", "a"], ["d", "a", "b"]] * 20
+    count_cooccurrences(corpus, tmp_path / "counts", window=2, min_count=1, progress=False)
+    opts = dict(dim=4, epochs=3, threads=1, random_state=2, progress=False)
+    here = GloVe(**opts).fit(cooccurrence=tmp_path / "counts")  # builds both libraries
+    script = (
+        "import json, sys, numpy as np\n"
+        "from wordvec import GloVe\n"
+        f"m = GloVe(**{opts!r}).fit(cooccurrence={str(tmp_path / 'counts')!r})\n"
+        f"np.save({str(tmp_path / 'child.npy')!r}, m.vectors_.vectors)\n"
+        "print(json.dumps('numba' in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env=dict(os.environ)).stdout
+    assert json.loads(out.splitlines()[-1]) is False
+    np.testing.assert_array_equal(np.load(tmp_path / "child.npy"), here.vectors_.vectors)

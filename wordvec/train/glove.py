@@ -20,12 +20,14 @@ Examples
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from .._atomic import atomic_dir
 from .._estimator import ParamsMixin
+from .._kernels.glove_host import epoch_function, shuffle_function
 from ..store import Vectors
 from ._checkpoint import read_state, sigint_sets_flag, write_state
 from ._params import check_integers, seed_from
@@ -163,13 +165,13 @@ class GloVe(ParamsMixin):
         else:
             seed, epoch, losses = seed_from(self.random_state), 0, []
             params, position = _initial_params(len(X.words), self.dim, seed), (0, 0.0)
-        nz, pairs, targets = _nonzeros(X, self.x_max, self.alpha)
+        nz = _nonzeros(X, self.x_max, self.alpha)
         words, counts, meta, shape = X.words, X.counts, dict(X.meta), (X.nnz, len(X.words))
         del X   # the counts may be in memory: training needs only `nz`
         for e in range(epoch + (position[0] > 0)):   # replay the orders of the epochs begun
             _shuffle(nz, seed, e)
         with sigint_sets_flag() as stop:
-            losses = self._train(params, nz, pairs, targets, seed, epoch, position, losses,
+            losses = self._train(params, nz, seed, epoch, position, losses,
                                  shape, stop)
         self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
         self.cooccurrence_meta_ = meta
@@ -182,21 +184,17 @@ class GloVe(ParamsMixin):
         self.loss_history_ = np.asarray(losses, dtype=np.float64)
         return self
 
-    def _train(self, p, nz, pairs, targets, seed, epoch, position, losses, shape, stop):
+    def _train(self, p, nz, seed, epoch, position, losses, shape, stop):
         """Run the remaining epochs from nonzero `position[0]` of `epoch` (whose loss so far
         is `position[1]`). SIGINT only sets `stop`, checked between kernel calls: then the
         state is checkpointed at that nonzero and KeyboardInterrupt raised."""
-        import numba
-
-        from .._kernels.glove import epoch_parallel, epoch_serial
-
         threads = self.threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                                    else os.cpu_count() or 1)
-        threads = min(threads, numba.config.NUMBA_NUM_THREADS)
-        kernel = epoch_serial if threads == 1 else epoch_parallel
-        if threads > 1:
-            numba.set_num_threads(threads)
-        n = pairs.shape[0]
+        with _Slices(epoch_function(), p, nz, threads, self.learning_rate) as run_slice:
+            return self._epochs(run_slice, p, nz, seed, epoch, position, losses, shape, stop)
+
+    def _epochs(self, run_slice, p, nz, seed, epoch, position, losses, shape, stop):
+        n = nz.shape[0]
         every = self.checkpoint_every or 1
         losses = list(losses)
         first, total = position
@@ -207,9 +205,7 @@ class GloVe(ParamsMixin):
                     _shuffle(nz, seed, epoch)
                 for lo in range(first, n, SLICE):
                     hi = min(n, lo + SLICE)
-                    total += kernel(p["W"], p["C"], p["bw"], p["bc"], p["gW"], p["gC"],
-                                    p["gbw"], p["gbc"], pairs, targets, lo, hi,
-                                    self.learning_rate, GRAD_CLIP, 4 * threads)
+                    total += run_slice(lo, hi)
                     bar.update(hi - lo, cost=total / hi)
                     if stop.is_set() and hi < n:
                         if self.checkpoint is not None:
@@ -263,7 +259,7 @@ def _initial_params(n_words, dim, seed):
 
 def _nonzeros(X, x_max, alpha):
     """The nonzeros as one int32 `(nnz, 4)` array, rows (i, j, log X, f(X)) with the last two
-    stored as float32 bits; returns it and its `pairs` `(nnz, 2)` and `targets` views."""
+    stored as float32 bits (the kernel reads them as its `pairs` and `targets` views)."""
     nz = np.empty((X.nnz, 4), dtype=np.int32)
     targets = nz.view(np.float32)[:, 2:]
     for lo in range(0, X.nnz, SLICE):
@@ -273,11 +269,37 @@ def _nonzeros(X, x_max, alpha):
         nz[lo:hi, 1] = X.read("cols", lo, hi)
         targets[lo:hi, 0] = np.log(vals)
         targets[lo:hi, 1] = weighting(vals, x_max, alpha)
-    return nz, nz[:, :2], targets
+    return nz
+
+
+class _Slices:
+    """`slices(lo, hi) -> loss`: nonzeros `lo:hi` cut into 4 blocks per thread and run on
+    `threads` threads (Hogwild: the GIL-free kernel updates shared rows without locks), the
+    block losses summed in block order. With one thread the blocks run in order, so a seed
+    gives the same vectors every time. A context manager: leaving it stops the threads."""
+
+    def __init__(self, epoch_block, params, nz, threads, eta):
+        self.epoch_block, self.params, self.nz, self.eta = epoch_block, params, nz, eta
+        self.n_blocks = 4 * threads
+        self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
+
+    def _one(self, block):
+        return self.epoch_block(self.params, self.nz, block[0], block[1], self.eta, GRAD_CLIP)
+
+    def __call__(self, lo, hi):
+        n, k = hi - lo, self.n_blocks
+        blocks = [(lo + b * n // k, lo + (b + 1) * n // k) for b in range(k)]
+        return sum((self.pool.map if self.pool else map)(self._one, blocks))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def _shuffle(nz, seed, epoch):
-    from .._kernels.glove import shuffle
-
+    shuffle = shuffle_function()
     state = np.random.SeedSequence([seed, epoch]).generate_state(1, np.uint64)[0]
     shuffle(nz, int(state >> np.uint64(1)))
