@@ -8,15 +8,17 @@ The GloVe C figures printed for reference are from /work/shared/PERF-NOTES.md (m
 this kind of machine, not in this run). Counting runs in a child process so that its peak
 RSS is its own.
 
-Last run (2 cores shared with other jobs, load ~4): counting 13.4 s end to end, peak RSS
-1033 MB, 25.1M nonzeros (GloVe C: 14.1 s, 1.1 GB); --memory 64M: 41 shards, 40.6 s, 262 MB,
-identical counts. Training (x_max 10, 25 epochs, 2 threads): 16.4 s/epoch = 0.66 s per epoch
-per million nonzeros (GloVe C: 40-44 s/epoch); analogy .168, WS353 .498 (GloVe C .165,
-.505); our SGNS in the same run: 152 s, analogy .303, WS353 .678.
+Counting (2 cores shared with other jobs, load ~4): 13.4 s end to end, peak RSS 1033 MB,
+25.1M nonzeros (GloVe C: 14.1 s, 1.1 GB); --memory 64M: 41 shards, 40.6 s, 262 MB, identical
+counts. Training from those counts (x_max 10, 25 epochs, 2 threads, load ~1): 5.67 s/epoch =
+0.226 s per epoch per million nonzeros (GloVe C: 40-44 s/epoch); analogy .1675, WS353 .4976
+(GloVe C .165, .505). Training's peak RSS is that of this process after `fit`, before gensim
+is imported for the scores.
 """
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -73,6 +75,7 @@ def main():
         model = GloVe(dim=100, epochs=args.epochs, x_max=args.x_max, window=10,
                       threads=args.threads, random_state=1, progress=False)
         model.fit(cooccurrence=counts)
+        train_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         nnz = model.cooccurrence_meta_["nnz"]
         per_epoch = model.timings_["training"] / args.epochs
         analogy, ws = evaluate(model.vectors_)
@@ -81,7 +84,8 @@ def main():
                            "s_per_epoch_per_M_nnz": round(per_epoch / (nnz / 1e6), 3),
                            "loss_first_last": [float(model.loss_history_[0]),
                                                float(model.loss_history_[-1])],
-                           "analogy": round(analogy, 4), "ws353": round(ws, 4)}
+                           "analogy": round(analogy, 4), "ws353": round(ws, 4),
+                           "train_peak_rss_mb": round(train_peak)}
         print("glove:", report["glove"], flush=True)
     if args.sgns:
         from wordvec.train.sgns import SGNS
