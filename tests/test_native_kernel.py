@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -78,9 +79,9 @@ def test_the_library_is_built_once_and_gives_the_dispatchers_results(kernel_cach
         np.testing.assert_array_equal(mine[0], theirs[0])
         np.testing.assert_array_equal(mine[1], theirs[1])
         assert not np.array_equal(mine[0], arrays[0])  # it did train
-    mtime = library.stat().st_mtime_ns
+    inode = library.stat().st_ino  # a rebuild would rename a new file into place
     again = NativeKernel(kernel_cache.name, C_ARGS, kernel_cache.sources, kernel_cache.build)
-    assert again.load() is not None and library.stat().st_mtime_ns == mtime  # reused
+    assert again.load() is not None and library.stat().st_ino == inode  # reused
 
 
 def test_training_through_the_library_equals_training_through_numba(lee, kernel_cache,
@@ -301,3 +302,22 @@ def test_glove_from_counts_in_a_fresh_process_does_not_import_numba(glove_cache,
                          check=True, env=dict(os.environ)).stdout
     assert json.loads(out.splitlines()[-1]) is False
     np.testing.assert_array_equal(np.load(tmp_path / "child.npy"), here.vectors_.vectors)
+
+
+def test_building_a_library_removes_the_kernels_stale_ones(kernel_cache):
+    folder = kernel_cache.library_path().parent
+    folder.mkdir(parents=True)
+    month_ago = time.time() - 31 * 86400
+    stale, recent = folder / "sgns_job-0000000000000000.so", folder / "sgns_job-1111.so"
+    other_kernel = folder / "top_k_rows-2222.so"
+    for path in (stale, recent, other_kernel):
+        path.write_bytes(b"old library")
+    os.utime(stale, (month_ago, month_ago))
+    os.utime(other_kernel, (month_ago, month_ago))
+    assert kernel_cache.load() is not None
+    assert not stale.exists() and recent.exists() and other_kernel.exists()
+    built = kernel_cache.library_path()
+    os.utime(built, (month_ago, month_ago))
+    again = NativeKernel(kernel_cache.name, C_ARGS, kernel_cache.sources, kernel_cache.build)
+    assert again.load() is not None
+    assert built.stat().st_mtime > month_ago + 86400  # loading marks it as in use

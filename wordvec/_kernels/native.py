@@ -13,6 +13,7 @@ C compiler, not Linux, a kernel that needs numba's runtime) or `WORDVEC_NATIVE=0
 caller uses the numba dispatcher instead: same machine code, same results, more memory.
 """
 
+import contextlib
 import ctypes
 import hashlib
 import importlib.metadata
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .._atomic import atomic_path
@@ -36,6 +38,10 @@ C_TYPES = {
     "int64*": ctypes.c_void_p, "uint32*": ctypes.c_void_p,
     "int64": ctypes.c_int64, "uint64": ctypes.c_uint64, "float64": ctypes.c_double,
 }
+
+#: A kernel's libraries for other sources, numba versions or CPUs that have not been loaded for
+#: this many days are deleted when a new one is built.
+STALE_DAYS = 30
 
 # What the machine code may still call once everything else is stripped: the C maths library.
 _ALLOWED_EXTERNALS = {"log", "logf", "exp", "expf", "sqrt", "sqrtf", "pow", "powf", "log1p",
@@ -113,6 +119,8 @@ class NativeKernel:
             function = getattr(ctypes.CDLL(str(path)), self.symbol)
         except (OSError, AttributeError) as exc:
             raise NativeUnavailable(f"{path}: {exc}") from exc
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: `_remove_stale` keeps it
         function.argtypes = [ctypes.c_void_p, ctypes.c_void_p] + [C_TYPES[t] for _, t in
                                                                   self.c_args]
         function.restype = ctypes.c_int32
@@ -154,6 +162,17 @@ class NativeKernel:
             except (OSError, subprocess.CalledProcessError) as exc:
                 detail = getattr(exc, "stderr", "") or str(exc)
                 raise NativeUnavailable(f"{compiler} failed: {detail.strip()}") from exc
+        self._remove_stale(path)
+
+    def _remove_stale(self, path, days=STALE_DAYS):
+        """Delete this kernel's other libraries (older sources, numba versions or CPUs) that
+        no process has loaded for `days` days; every load touches the library it opens, so
+        two installed versions in use keep theirs."""
+        cutoff = time.time() - days * 86400
+        for other in path.parent.glob(f"{self.name}-*.so"):
+            with contextlib.suppress(OSError):
+                if other != path and other.stat().st_mtime < cutoff:
+                    other.unlink()
 
     def _object_code(self):
         """Compile the cfunc and emit its native function alone as PIC machine code."""
