@@ -2,7 +2,6 @@
 `glove.epoch_block` and `glove.shuffle` as shared libraries through ctypes (`native.py`)
 when they can, else through numba's dispatcher; same code, same results."""
 
-import ctypes
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +35,6 @@ EPOCH_KERNEL = NativeKernel("glove_epoch_block", EPOCH_ARGS, _SOURCES, _build_ep
 SHUFFLE_KERNEL = NativeKernel("glove_shuffle", SHUFFLE_ARGS, _SOURCES, _build_shuffle)
 
 
-def _slots():
-    return ctypes.byref(ctypes.c_void_p()), ctypes.byref(ctypes.c_void_p())
-
-
 def epoch_function():
     """A callable `(params, nz, lo, hi, eta, clip) -> loss` training nonzeros `lo:hi`.
 
@@ -70,11 +65,8 @@ def epoch_function():
             raise ValueError(f"glove epoch: range {lo}:{hi} outside 0:{len(nz)}")
         _check_nonzeros(nz, lo, hi, n_words)
         out = np.zeros(1, np.float64)
-        status = native(*_slots(), *(a.ctypes.data for a in arrays), n_words, dim,
-                        nz.ctypes.data, nz.ctypes.data, len(nz), lo, hi, eta, clip,
-                        out.ctypes.data)
-        if status != 0:
-            raise RuntimeError(f"glove epoch: the native kernel failed (status {status})")
+        native(*(a.ctypes.data for a in arrays), n_words, dim, nz.ctypes.data, nz.ctypes.data,
+               len(nz), lo, hi, eta, clip, out.ctypes.data)
         return float(out[0])
 
     return epoch_native
@@ -92,9 +84,7 @@ def shuffle_function():
         if rows.dtype != np.int32 or rows.ndim != 2 or not rows.flags.c_contiguous:
             raise TypeError(f"glove shuffle: rows must be a C-contiguous 2-D int32 array, got "
                             f"{rows.dtype} {rows.shape}")
-        status = native(*_slots(), rows.ctypes.data, rows.shape[0], rows.shape[1], int(seed))
-        if status != 0:
-            raise RuntimeError(f"glove shuffle: the native kernel failed (status {status})")
+        native(rows.ctypes.data, rows.shape[0], rows.shape[1], int(seed))
 
     return shuffle_native
 

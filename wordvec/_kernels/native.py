@@ -65,9 +65,10 @@ def numba_signature(c_args):
 
 
 class NativeKernel:
-    """One C-ABI kernel: `build()` returns its numba `cfunc`; `load()` returns a ctypes
-    function taking the (status slot, exception slot, *c_args) of numba's native calling
-    convention, or None where only the dispatcher can run it.
+    """One C-ABI kernel: `build()` returns its numba `cfunc`; `load()` returns a function of
+    the `c_args` that calls the library (numba's native calling convention: two result slots
+    first, a status returned, non-zero raising `RuntimeError`), or None where only the
+    dispatcher can run it.
 
     Parameters
     ----------
@@ -124,7 +125,14 @@ class NativeKernel:
         function.argtypes = [ctypes.c_void_p, ctypes.c_void_p] + [C_TYPES[t] for _, t in
                                                                   self.c_args]
         function.restype = ctypes.c_int32
-        return function
+
+        def call(*c_args):
+            status = function(ctypes.byref(ctypes.c_void_p()), ctypes.byref(ctypes.c_void_p()),
+                              *c_args)
+            if status != 0:
+                raise RuntimeError(f"{self.name}: the native kernel failed (status {status})")
+
+        return call
 
     def library_path(self):
         """Where this kernel's library is (or will be) kept for this source, numba and CPU."""

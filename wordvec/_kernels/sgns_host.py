@@ -4,7 +4,6 @@ library through ctypes (`native.py`), so that training never imports numba, or e
 the numba dispatcher. Both run the same compiled code and give the same vectors.
 """
 
-import ctypes
 from pathlib import Path
 
 import numpy as np
@@ -130,17 +129,12 @@ def job_function():
             raise ValueError(f"sgns_job: window={window} and n_words={n_words} must be >= 1")
         out_loss = np.zeros(1, np.float64)
         out_pairs = np.zeros(1, np.int64)
-        return_slot, exception_slot = ctypes.c_void_p(), ctypes.c_void_p()
-        status = native(ctypes.byref(return_slot), ctypes.byref(exception_slot),
-                        syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data,
-                        len(ids), ends.ctypes.data, raw_starts.ctypes.data, len(ends),
-                        keep.ctypes.data, neg_cut.ctypes.data, neg_alias.ctypes.data,
-                        sig.ctypes.data, sig.shape[1], window, negative, alpha, min_alpha,
-                        raw_offset, raw_span, seed, sen.ctypes.data, len(sen),
-                        *(a.ctypes.data for a in scratch[1:]), out_loss.ctypes.data,
-                        out_pairs.ctypes.data)
-        if status != 0:
-            raise RuntimeError(f"sgns_job: the native kernel failed (status {status})")
+        native(syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data, len(ids),
+               ends.ctypes.data, raw_starts.ctypes.data, len(ends), keep.ctypes.data,
+               neg_cut.ctypes.data, neg_alias.ctypes.data, sig.ctypes.data, sig.shape[1], window,
+               negative, alpha, min_alpha, raw_offset, raw_span, seed, sen.ctypes.data,
+               len(sen), *(a.ctypes.data for a in scratch[1:]), out_loss.ctypes.data,
+               out_pairs.ctypes.data)
         return float(out_loss[0]), int(out_pairs[0])
 
     return sgns_job_native

@@ -2,7 +2,6 @@
 shared library through ctypes (`native.py`) when it can, else through numba's dispatcher;
 both make the outputs and give the same result."""
 
-import ctypes
 from pathlib import Path
 
 import numpy as np
@@ -40,12 +39,8 @@ def top_k_function():
 
     def top_k_native(scores, k, exclude):
         ids, best = _outputs(scores, k, exclude)
-        status = native(ctypes.byref(ctypes.c_void_p()), ctypes.byref(ctypes.c_void_p()),
-                        scores.ctypes.data, scores.shape[0], scores.shape[1], k,
-                        exclude.ctypes.data, exclude.shape[1], ids.ctypes.data,
-                        best.ctypes.data)
-        if status != 0:
-            raise RuntimeError(f"top_k_rows: the native kernel failed (status {status})")
+        native(scores.ctypes.data, scores.shape[0], scores.shape[1], k, exclude.ctypes.data,
+               exclude.shape[1], ids.ctypes.data, best.ctypes.data)
         return ids, best
 
     return top_k_native
