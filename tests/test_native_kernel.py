@@ -16,7 +16,6 @@ from wordvec import SGNS, Vectors
 from wordvec._kernels import sgns_host
 from wordvec._kernels.native import NativeKernel
 from wordvec._kernels.sgns_host import (
-    C_ARGS,
     NATIVE_KERNEL,
     alias_table,
     job_function,
@@ -33,17 +32,27 @@ def lee(gensim_data):
     return gensim_data("lee_background.cor")
 
 
-@pytest.fixture
-def kernel_cache(tmp_path, monkeypatch):
-    """A fresh, empty kernel cache and a kernel object that has not been loaded yet (and no
-    WORDVEC_NATIVE or CC from the caller's environment)."""
+def _unloaded(kernel):
+    """A copy of `kernel` that has not tried to load its library yet."""
+    return NativeKernel(kernel.name, kernel.c_args, kernel.sources, kernel.build)
+
+
+def _fresh_kernels(tmp_path, monkeypatch, module, *names):
+    """A fresh, empty kernel cache, no WORDVEC_NATIVE or CC from the caller's environment,
+    and unloaded copies of the kernels `module.<names>`; returns the first copy."""
     monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
     monkeypatch.delenv("CC", raising=False)
-    kernel = NativeKernel(NATIVE_KERNEL.name, NATIVE_KERNEL.c_args, NATIVE_KERNEL.sources,
-                          NATIVE_KERNEL.build)
-    monkeypatch.setattr(sgns_host, "NATIVE_KERNEL", kernel)
-    return kernel
+    copies = [_unloaded(getattr(module, name)) for name in names]
+    for name, copy in zip(names, copies, strict=True):
+        monkeypatch.setattr(module, name, copy)
+    return copies[0]
+
+
+@pytest.fixture
+def kernel_cache(tmp_path, monkeypatch):
+    """The SGNS kernel, unloaded, over a fresh cache."""
+    return _fresh_kernels(tmp_path, monkeypatch, sgns_host, "NATIVE_KERNEL")
 
 
 def _job_inputs(seed=0, n_words=300, dim=16, negative=5):
@@ -80,7 +89,7 @@ def test_the_library_is_built_once_and_gives_the_dispatchers_results(kernel_cach
         np.testing.assert_array_equal(mine[1], theirs[1])
         assert not np.array_equal(mine[0], arrays[0])  # it did train
     inode = library.stat().st_ino  # a rebuild would rename a new file into place
-    again = NativeKernel(kernel_cache.name, C_ARGS, kernel_cache.sources, kernel_cache.build)
+    again = _unloaded(kernel_cache)
     assert again.load() is not None and library.stat().st_ino == inode  # reused
 
 
@@ -90,8 +99,7 @@ def test_training_through_the_library_equals_training_through_numba(lee, kernel_
     assert kernel_cache.library_path().exists()
     monkeypatch.setenv("WORDVEC_NATIVE", "0")
     monkeypatch.setattr(sgns_host, "NATIVE_KERNEL",
-                        NativeKernel("sgns_job", C_ARGS, kernel_cache.sources,
-                                     kernel_cache.build))
+                        _unloaded(kernel_cache))
     assert sgns_host.job_function().__name__ == "sgns_job"  # the numba dispatcher
     jit = SGNS(**SMALL).fit(lee)
     np.testing.assert_array_equal(native.vectors_.vectors, jit.vectors_.vectors)
@@ -163,8 +171,7 @@ def test_an_unwritable_cache_falls_back_to_numba(lee, tmp_path, monkeypatch, cap
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("WORDVEC_CACHE", str(blocker))
-    kernel = NativeKernel("sgns_job", C_ARGS, NATIVE_KERNEL.sources, NATIVE_KERNEL.build)
-    monkeypatch.setattr(sgns_host, "NATIVE_KERNEL", kernel)
+    monkeypatch.setattr(sgns_host, "NATIVE_KERNEL", _unloaded(NATIVE_KERNEL))
     with caplog.at_level(logging.INFO, logger="wordvec"):
         model = SGNS(**SMALL).fit(lee)
     assert "using the numba dispatcher" in caplog.text and str(blocker) in caplog.text
@@ -176,13 +183,7 @@ def test_an_unwritable_cache_falls_back_to_numba(lee, tmp_path, monkeypatch, cap
 def topk_cache(tmp_path, monkeypatch):
     from wordvec._kernels import topk_host
 
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
-    monkeypatch.delenv("CC", raising=False)
-    kernel = NativeKernel(topk_host.NATIVE_KERNEL.name, topk_host.C_ARGS,
-                          topk_host.NATIVE_KERNEL.sources, topk_host.NATIVE_KERNEL.build)
-    monkeypatch.setattr(topk_host, "NATIVE_KERNEL", kernel)
-    return kernel
+    return _fresh_kernels(tmp_path, monkeypatch, topk_host, "NATIVE_KERNEL")
 
 
 def test_top_k_library_ranks_as_the_dispatcher_does(topk_cache):
@@ -233,13 +234,7 @@ def test_batched_queries_in_a_fresh_process_do_not_import_numba(topk_cache, tmp_
 def glove_cache(tmp_path, monkeypatch):
     from wordvec._kernels import glove_host
 
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
-    monkeypatch.delenv("CC", raising=False)
-    for attr in ("EPOCH_KERNEL", "SHUFFLE_KERNEL"):
-        old = getattr(glove_host, attr)
-        monkeypatch.setattr(glove_host, attr, NativeKernel(old.name, old.c_args, old.sources,
-                                                           old.build))
+    _fresh_kernels(tmp_path, monkeypatch, glove_host, "EPOCH_KERNEL", "SHUFFLE_KERNEL")
     return glove_host
 
 
@@ -318,6 +313,6 @@ def test_building_a_library_removes_the_kernels_stale_ones(kernel_cache):
     assert not stale.exists() and recent.exists() and other_kernel.exists()
     built = kernel_cache.library_path()
     os.utime(built, (month_ago, month_ago))
-    again = NativeKernel(kernel_cache.name, C_ARGS, kernel_cache.sources, kernel_cache.build)
+    again = _unloaded(kernel_cache)
     assert again.load() is not None
     assert built.stat().st_mtime > month_ago + 86400  # loading marks it as in use
