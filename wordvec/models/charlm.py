@@ -76,9 +76,8 @@ class CharLM(ParamsMixin):
         self.progress = progress
 
     def _init_params(self):
-        return {"cell": self.cell, "hidden": self.hidden, "iterations": self.iterations,
-                "learning_rate": self.learning_rate, "clip": self.clip,
-                "lowercase": self.lowercase, "random_state": self.random_state}
+        """The constructor's parameters a saved model keeps (all but progress)."""
+        return {k: v for k, v in self.get_params().items() if k != "progress"}
 
     def _build(self, rng):
         n = len(self.vocab_)

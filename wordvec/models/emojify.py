@@ -106,6 +106,10 @@ class _Emojifier(ParamsMixin):
 
     kind = None
 
+    def _init_params(self):
+        """The constructor's parameters a saved model keeps (not the vectors, nor progress)."""
+        return {k: v for k, v in self.get_params().items() if k not in ("vectors", "progress")}
+
     def _resolve_vectors(self):
         if isinstance(self.vectors, Vectors):
             return self.vectors, None
@@ -234,10 +238,6 @@ class EmojifierMean(_Emojifier):
         self.random_state = random_state
         self.progress = progress
 
-    def _init_params(self):
-        return {"learning_rate": self.learning_rate, "epochs": self.epochs,
-                "random_state": self.random_state}
-
     def _build(self, n_classes):
         self.dense_ = Dense(self.vectors_.dim, n_classes,
                             random_state=np.random.default_rng(self.random_state))
@@ -309,11 +309,6 @@ class EmojifierLSTM(_Emojifier):
         self.learning_rate = learning_rate
         self.random_state = random_state
         self.progress = progress
-
-    def _init_params(self):
-        return {"hidden": self.hidden, "dropout": self.dropout, "epochs": self.epochs,
-                "batch_size": self.batch_size, "learning_rate": self.learning_rate,
-                "random_state": self.random_state}
 
     def _build(self, n_classes):
         rng = np.random.default_rng(self.random_state)
