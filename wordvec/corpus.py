@@ -55,6 +55,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._slices import read_elements
 from .errors import FormatError
 
 BLOCK_CHARS = 1 << 20  # characters of whole lines read at once
@@ -320,9 +321,7 @@ class EncodedCorpus:
         fd = self._fds.get(name)
         if fd is None:
             fd = self._fds.setdefault(name, os.open(self._file(name), os.O_RDONLY))
-        dtype = np.dtype(self._DTYPES[name])
-        data = os.pread(fd, (stop - start) * dtype.itemsize, start * dtype.itemsize)
-        return np.frombuffer(data, dtype=dtype).copy()
+        return read_elements(fd, self._DTYPES[name], start, stop, name=self._file(name))
 
     def close(self):
         """Drop the maps and files, and delete the folder if this object made it."""

@@ -25,6 +25,7 @@ Examples
 """
 
 import math
+import os
 import re
 import shutil
 import tempfile
@@ -35,6 +36,7 @@ import numpy as np
 
 from .._atomic import atomic_dir
 from .._header import read_header, write_header
+from .._slices import read_elements
 from ..errors import FormatError
 from ..io import read_vocab, write_vocab
 from ._progress import Progress
@@ -87,13 +89,12 @@ class Cooccurrence:
         array = getattr(self, name)
         if not (isinstance(array, np.memmap) and array.filename and array.ndim == 1):
             return np.array(array[lo:hi])
-        hi = min(hi, array.shape[0])
-        with open(array.filename, "rb") as f:
-            f.seek(array.offset + lo * array.itemsize)
-            out = np.fromfile(f, dtype=array.dtype, count=max(hi - lo, 0))
-        if len(out) != max(hi - lo, 0):
-            raise FormatError(array.filename, f"file ends before element {hi}")
-        return out
+        fd = os.open(array.filename, os.O_RDONLY)
+        try:
+            return read_elements(fd, array.dtype, lo, min(hi, array.shape[0]),
+                                 offset=array.offset, name=array.filename)
+        finally:
+            os.close(fd)
 
     def to_scipy(self):
         """A `scipy.sparse.coo_matrix` of shape `(n_words, n_words)`."""
