@@ -32,10 +32,15 @@ def load_index(path, vectors, ann, search_k=None):
     return AnnIndex.load(AnnIndex.path_for(path), vectors, search_k=search_k)
 
 
+def neighbour_records(pairs):
+    """(word, score) pairs as the JSON records of the query commands: {"word", "score"}."""
+    return [{"word": w, "score": round(float(s), 6)} for w, s in pairs]
+
+
 def print_neighbours(pairs, as_json):
     """Print (word, score) pairs as aligned text, or as a JSON array of {"word", "score"}."""
     if as_json:
-        click.echo(json.dumps([{"word": w, "score": round(float(s), 6)} for w, s in pairs]))
+        click.echo(json.dumps(neighbour_records(pairs)))
         return
     width = max((len(w) for w, _ in pairs), default=0)
     for word, score in pairs:

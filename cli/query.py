@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import load_index, load_vectors, print_neighbours, vectors_option
+from .common import load_index, load_vectors, neighbour_records, print_neighbours, vectors_option
 
 
 def query_options(func):
@@ -87,9 +87,8 @@ def _answer_stdin(vectors, answer, arity, as_json):
         for query, pairs in zip(queries, answer(queries), strict=True):
             text = " ".join(query)
             if as_json:
-                lines.append(json.dumps({"query": text, "neighbours": [
-                    {"word": w, "score": round(float(s), 6)} for w, s in pairs]},
-                    ensure_ascii=False))
+                lines.append(json.dumps({"query": text, "neighbours": neighbour_records(pairs)},
+                                        ensure_ascii=False))
             else:
                 lines.extend(f"{text}\t{w}\t{s:.4f}" for w, s in pairs)
         click.echo("\n".join(lines))
