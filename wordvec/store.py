@@ -179,7 +179,7 @@ class Vectors(QueryMixin):
             shown = ", ".join(map(repr, unknown[:20])) + (", ..." if len(unknown) > 20 else "")
             raise KeyError(f"{len(unknown)} word(s) not in vocabulary: {shown}")
         kept = [k for k in wanted if k in index]
-        rows = np.fromiter((index[k] for k in kept), dtype=np.int64, count=len(kept))
+        rows = self.indices(kept)
         return Vectors(kept, self._vectors[rows].reshape(len(kept), self.dim),
                        None if self.counts is None else self.counts[rows])
 
