@@ -73,9 +73,58 @@ def test_restrict_vocab_searches_leading_rows_only(plane):
         plane.most_similar("east", restrict_vocab=0)
 
 
+def test_restrict_vocab_query_words_past_the_restricted_rows(plane):
+    """The query may lie past the first N rows: only the candidates are restricted."""
+    # west (row 3) and south (row 4) are outside the first 3 rows
+    assert [w for w, _ in plane.most_similar("west", restrict_vocab=3)] == \
+        ["north", "northeast", "east"]
+    assert [w for w, _ in plane.most_similar("south", restrict_vocab=1)] == ["east"]
+    for method in ("add", "mul"):
+        got = plane.analogy("west", "south", "north", restrict_vocab=2, method=method)
+        assert {w for w, _ in got} == {"east", "northeast"}
+    got = plane.most_similar_batch(["south", "west", ["west", "south"]], restrict_vocab=2)
+    assert [[w for w, _ in row] for row in got] == \
+        [["east", "northeast"], ["northeast", "east"], ["east", "northeast"]]
+    scores = plane.most_similar("south", topn=None, restrict_vocab=2)
+    assert scores.shape == (2,) and scores == pytest.approx([0.0, -S], abs=1e-7)
+
+
+def test_topn_none_gives_every_score_and_zero_gives_nothing(plane):
+    scores = plane.most_similar("east", topn=None)
+    assert scores == pytest.approx([1.0, S, 0.0, -1.0, 0.0], abs=1e-7)  # the query word too
+    assert plane.most_similar("east", topn=0) == [] == plane.analogy("east", "west", "north",
+                                                                     topn=0, method="mul")
+    cosmul = plane.most_similar_cosmul("east", topn=None)
+    assert cosmul == pytest.approx((1 + np.array([1.0, S, 0.0, -1.0, 0.0])) / 2 / (1 + 1e-3),
+                                   abs=1e-7)
+
+
+def test_positive_may_be_a_matrix_of_vectors(plane):
+    got = plane.most_similar(positive=np.array([[1.0, 0.0], [0.0, 5.0]]), topn=2)
+    # raw vectors are summed as given: (1, 5) is nearest north, then northeast
+    assert [w for w, _ in got] == ["north", "northeast"]
+    assert got[0][1] == pytest.approx(5 / np.sqrt(26), abs=1e-6)
+
+
+def test_norms_do_not_overflow_or_underflow_in_float32():
+    v = Vectors(["a", "b", "c", "tiny", "zero"],
+                np.array([[1e38, 1e38], [2e38, 2e38], [3e38, 3e38], [1e-30, 1e-30], [0, 0]],
+                         dtype=np.float32))
+    assert v.similarity("a", "b") == pytest.approx(1.0, abs=1e-6)
+    assert v.similarity("a", "c") == pytest.approx(1.0, abs=1e-6)
+    assert v.similarity("c", "tiny") == pytest.approx(1.0, abs=1e-6)
+    assert v.norms == pytest.approx([np.sqrt(2) * 1e38, np.sqrt(2) * 2e38, np.sqrt(2) * 3e38,
+                                     np.sqrt(2) * 1e-30, 0.0], rel=1e-6)
+    assert np.isfinite(v.normed).all() and v.normed[4].tolist() == [0.0, 0.0]
+    assert v.similarity(np.array([3e38, 3e38], np.float32), "a") == pytest.approx(1.0, abs=1e-6)
+    top = v.most_similar("c", topn=3)  # three parallel rows: a tie, in any order
+    assert {w for w, _ in top} == {"a", "b", "tiny"}
+    assert [s for _, s in top] == pytest.approx([1.0] * 3, abs=1e-6)
+    assert v.most_similar(positive=["a"], negative=["tiny"], topn=None) == pytest.approx(
+        [0.0] * 5, abs=1e-6)  # a - tiny: zero query, all cosines 0 (no nan)
+
+
 def test_bad_arguments(plane):
-    with pytest.raises(ValueError, match="topn must be >= 1, got 0"):
-        plane.most_similar("east", topn=0)
     with pytest.raises(ValueError, match="method must be 'add' or 'mul'"):
         plane.analogy("east", "west", "north", method="cos")
     with pytest.raises(ValueError, match=r"shape \(3,\), expected \(2,\)"):

@@ -19,6 +19,7 @@ Examples
 
 import os
 import queue
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -29,22 +30,55 @@ COSMUL_EPSILON = 1e-3
 BLOCK_ELEMENTS = 1 << 25
 # Block length for the top-k lower bound in `_top`.
 TOP_BLOCK = 64
+# Float32 norms at least this large lost nothing to underflowing squares (see `_norms`).
+_NORM_FLOOR = 1e-15
 
 
 def _as_list(items):
-    """A word, a vector, or a sequence of them -> a list."""
+    """A word, a vector, a `(n, dim)` matrix of vectors, or a sequence of them -> a list."""
     if items is None:
         return []
-    if isinstance(items, (str, np.ndarray)):
+    if isinstance(items, np.ndarray):
+        return list(items) if items.ndim == 2 else [items]
+    if isinstance(items, str):
         return [items]
     return list(items)
 
 
+def _norms(matrix):
+    """Euclidean norm of each row (last axis), float64, without float32 overflow or underflow.
+
+    Float32 norms first (fast); the rows whose squares may have overflowed (inf) or underflowed
+    (norm below `_NORM_FLOOR`, zero rows included) are computed again in float64.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.dtype != np.float32:
+        return np.linalg.norm(matrix.astype(np.float64), axis=-1)
+    with np.errstate(over="ignore", under="ignore"):
+        norms = np.linalg.norm(matrix, axis=-1).astype(np.float64)
+    redo = ~((norms >= _NORM_FLOOR) & (norms < np.inf))
+    if redo.any():
+        norms[redo] = np.linalg.norm(matrix[redo].astype(np.float64), axis=-1)
+    return norms
+
+
 def _unit(matrix):
-    """Rows scaled to unit length (zero rows stay zero), float32."""
-    matrix = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
+    """Rows (last axis) scaled to unit length, float32; zero rows stay zero.
+
+    Exact for any finite float32 row, e.g. `[3e38, 3e38]`, whose float32 norm overflows.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.dtype != np.float32:
+        wide = matrix.astype(np.float64)
+        norms = np.linalg.norm(wide, axis=-1, keepdims=True)
+        return (wide / np.where(norms == 0, 1, norms)).astype(np.float32)
+    with np.errstate(over="ignore", under="ignore"):
+        norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    unit = matrix / np.where(norms == 0, 1, norms)
+    redo = ~((norms[..., 0] >= _NORM_FLOOR) & (norms[..., 0] < np.inf))
+    if redo.any():
+        unit[redo] = _unit(matrix[redo].astype(np.float64))
+    return unit
 
 
 def _top(scores, topn, exclude=None, rows=None):
@@ -68,8 +102,8 @@ def _top(scores, topn, exclude=None, rows=None):
     """
     n_queries, n_candidates = scores.shape
     if exclude is not None and exclude.size:
-        if rows is None:
-            q, e = np.nonzero(exclude >= 0)
+        if rows is None:  # rows past the candidates (restrict_vocab) need no excluding
+            q, e = np.nonzero((exclude >= 0) & (exclude < n_candidates))
             scores[q, exclude[q, e]] = -np.inf
         else:
             hit = (rows[:, :, None] == exclude[:, None, :]).any(axis=2)
@@ -105,7 +139,10 @@ def _top(scores, topn, exclude=None, rows=None):
 
 
 class QueryMixin:
-    """Query methods of `Vectors` (kept here so that store.py stays about storage)."""
+    """Query methods of `Vectors` (kept here so that store.py stays about storage).
+
+    Names, arguments and scores follow gensim's `KeyedVectors` wherever gensim has the feature.
+    """
 
     # ------------------------------------------------------------------ helpers
     def _vector(self, item):
@@ -142,10 +179,25 @@ class QueryMixin:
         return [(keys[i], float(s)) for i, s in zip(ids.tolist(), best.tolist(), strict=True)
                 if s != -np.inf]
 
-    # ------------------------------------------------------------------ queries
-    def similarity(self, a, b):
-        """Cosine similarity of two words (or vectors)."""
-        return float(np.dot(self._unit_vector(a), self._unit_vector(b)))
+    def _mean(self, items, weights, pre_normalize, ignore_missing):
+        """Weighted mean (float64) of words and raw vectors, and the rows of the words used.
+
+        Words contribute their unit vectors when `pre_normalize`, raw vectors as given; unknown
+        words are skipped when `ignore_missing`, else `KeyError`.
+        """
+        total, weight, used = np.zeros(self.dim), 0.0, []
+        for item, w in zip(items, weights, strict=True):
+            if isinstance(item, str):
+                if ignore_missing and item not in self.key_to_index:
+                    continue
+                row = self.index(item)
+                vector = self.normed[row] if pre_normalize else self._vectors[row]
+                used.append(row)
+            else:
+                vector = self._vector(item)
+            total += w * vector.astype(np.float64)
+            weight += abs(w)
+        return (total / weight if weight else total), used
 
     def _combine(self, positive=None, negative=None):
         """Unit vector of sum(positive) - sum(negative) and the rows of the words used.
@@ -155,43 +207,127 @@ class QueryMixin:
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive and not negative:
             raise ValueError("most_similar needs at least one positive or negative word")
-        total = np.zeros(self.dim, dtype=np.float32)
-        used = []
-        for items, sign in ((positive, 1), (negative, -1)):
-            for item in items:
-                if isinstance(item, str):
-                    row = self.index(item)
-                    vector = self.normed[row]
-                    used.append(row)
-                else:
-                    vector = self._vector(item)
-                total = total + vector if sign > 0 else total - vector
-        return _unit(total), used
+        mean, used = self._mean(positive + negative, [1.0] * len(positive) + [-1.0] * len(negative),
+                                pre_normalize=True, ignore_missing=False)
+        return _unit(mean), used
 
+    # ------------------------------------------------------------------ pairs of words
+    def similarity(self, a, b):
+        """Cosine similarity of two words (or vectors)."""
+        return float(np.dot(self._unit_vector(a), self._unit_vector(b)))
+
+    def distance(self, a, b):
+        """Cosine distance, `1 - similarity(a, b)`."""
+        return 1.0 - self.similarity(a, b)
+
+    def distances(self, word_or_vector, other_words=()):
+        """Cosine distances from a word or vector to `other_words` (every row when empty),
+        `(n,)` float32."""
+        others = self.normed if not len(other_words) else self.normed[self.indices(other_words)]
+        return 1 - others @ self._unit_vector(word_or_vector)
+
+    def n_similarity(self, words_a, words_b):
+        """Cosine similarity of the means of two word lists (raw vectors averaged, as gensim)."""
+        if not (len(words_a) and len(words_b)):
+            raise ValueError("n_similarity needs two non-empty word lists")
+        means = [self.get_mean_vector(words, pre_normalize=False, ignore_missing=False)
+                 for words in (words_a, words_b)]
+        return self.similarity(*means)
+
+    def relative_cosine_similarity(self, a, b, topn=10):
+        """similarity(a, b) over the sum of the similarities of `a`'s `topn` neighbours
+        (Leeuwenberg et al. 2016, eq. 1)."""
+        neighbours = self.most_similar(a, topn=topn)
+        if not neighbours:
+            raise ValueError(f"relative_cosine_similarity needs topn >= 1, got {topn}")
+        return self.similarity(a, b) / sum(score for _, score in neighbours)
+
+    def closer_than(self, a, b):
+        """The words closer (cosine) to `a` than `b` is, in row order (`a` left out)."""
+        row_a, distances = self.index(a), self.distances(a)
+        closer = np.flatnonzero(distances < distances[self.index(b)])
+        return [self.keys[i] for i in closer.tolist() if i != row_a]
+
+    def words_closer_than(self, a, b):
+        """Gensim's older name of `closer_than`."""
+        return self.closer_than(a, b)
+
+    def rank(self, a, b):
+        """Rank of `b` among the neighbours of `a`: 1 + the number of words closer to `a`."""
+        return len(self.closer_than(a, b)) + 1
+
+    def most_similar_to_given(self, word, candidates):
+        """The word of `candidates` most similar to `word` (the first one on a tie)."""
+        candidates = list(candidates)
+        if not candidates:
+            raise ValueError("most_similar_to_given needs at least one candidate")
+        scores = self.normed[self.indices(candidates)] @ self._unit_vector(word)
+        return candidates[int(np.argmax(scores))]
+
+    def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False,
+                        ignore_missing=True):
+        """Weighted mean of words and vectors, as gensim's: `sum(w_i v_i) / sum(|w_i|)`.
+
+        Parameters
+        ----------
+        keys : list of str or ndarray (dim,)
+        weights : array_like (n_keys,), optional
+            Default 1 each.
+        pre_normalize : bool
+            Use the words' unit vectors (raw vectors are taken as given either way).
+        post_normalize : bool
+            Scale the mean to unit length.
+        ignore_missing : bool
+            Skip unknown words (the mean of none is the zero vector); else `KeyError`.
+
+        Returns
+        -------
+        ndarray, shape (dim,)
+        """
+        keys = _as_list(keys)
+        if not keys:
+            raise ValueError("cannot compute the mean of no keys")
+        weights = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=np.float64)
+        if weights.shape != (len(keys),):
+            raise ValueError(f"{len(keys)} keys but weights of shape {weights.shape}")
+        mean, _ = self._mean(keys, weights, pre_normalize, ignore_missing)
+        return _unit(mean) if post_normalize else mean.astype(self._vectors.dtype)
+
+    # ------------------------------------------------------------------ neighbours
     def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None, index=None):
         """The `topn` words closest (cosine) to sum(positive) - sum(negative).
 
         Parameters
         ----------
-        positive, negative : str, ndarray (dim,), or a list of them
-            Words contribute their unit vectors; the words themselves are never returned.
-        topn : int
+        positive, negative : str, ndarray (dim,) or (n, dim), or a list of words and vectors
+            Words contribute their unit vectors, vectors are taken as given; the words
+            themselves are never returned.
+        topn : int or None
+            `None`: the cosine of every row (of the first `restrict_vocab`) as an array, the query
+            words included, as gensim; below 1: `[]`.
         restrict_vocab : int, optional
             Search only the first `restrict_vocab` rows (the most frequent words, in a store sorted
-            by frequency).
+            by frequency). The query words may lie anywhere.
         index : object with ``query_vector(vector, n) -> [(row, cosine)]``, optional
             An approximate-neighbour index (`wordvec.AnnIndex`) proposing the candidate rows;
             the candidates are then ranked by their exact cosine.
 
         Returns
         -------
-        list of (str, float)
-            Best first.
+        list of (str, float), best first; or ndarray (n_rows,) when `topn` is None
         """
-        if topn < 1:
-            raise ValueError(f"topn must be >= 1, got {topn}")
+        if topn is not None and topn < 1:
+            return []
         query, used = self._combine(positive, negative)
         return self._search(query, used, topn, restrict_vocab, index)
+
+    def similar_by_word(self, word, topn=10, restrict_vocab=None):
+        """`most_similar(word)`: the neighbours of one word."""
+        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
+        """`most_similar(vector)`: the words closest to a `(dim,)` vector (none left out)."""
+        return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
 
     def _combine_each(self, queries):
         """Unit query rows and their words' rows (-1 padded) for a list of words or word lists."""
@@ -211,6 +347,8 @@ class QueryMixin:
 
     def _search(self, query, used, topn, restrict_vocab, index):
         n_rows = self._restrict(restrict_vocab)
+        if topn is None:
+            return self.normed[:n_rows] @ query
         rows = self._candidates(query, topn + len(used), n_rows, index)
         matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
         scores = (matrix @ query)[None, :]
@@ -282,31 +420,58 @@ class QueryMixin:
             out.extend(self._pairs(i, b) for i, b in zip(ids, best, strict=True))
         return out
 
+    def most_similar_cosmul(self, positive=None, negative=None, topn=10, restrict_vocab=None,
+                            index=None, epsilon=COSMUL_EPSILON):
+        """Neighbours by the multiplicative objective (Levy & Goldberg 2014), as gensim's:
+        prod(cos'(x, p) for p in positive) / (prod(cos'(x, n) for n in negative) + epsilon),
+        with cos' = (1 + cos) / 2.
+
+        Words count by their unit vectors, raw vectors as given; the words are never returned.
+        `epsilon` is 1e-3 here (Levy & Goldberg's); gensim uses 1e-6: pass `epsilon=1e-6` for its
+        scores. `topn`, `restrict_vocab` and `index` as in `most_similar`.
+        """
+        if topn is not None and topn < 1:
+            return []
+        positive, negative = _as_list(positive), _as_list(negative)
+        if not positive:
+            raise ValueError("most_similar_cosmul needs at least one positive word or vector")
+        terms, used = np.empty((len(positive) + len(negative), self.dim), np.float32), []
+        for i, item in enumerate(positive + negative):
+            if isinstance(item, str):
+                used.append(self.index(item))
+                terms[i] = self.normed[used[-1]]
+            else:
+                terms[i] = self._vector(item)
+        n_rows = self._restrict(restrict_vocab)
+        rows = None
+        if topn is not None and index is not None:
+            query, _ = self._combine(positive, negative)
+            rows = self._candidates(query, topn + len(used), n_rows, index)
+        matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
+        cos = (matrix @ terms.T + 1) / 2  # (n_candidates, n_terms), shifted to [0, 1]
+        scores = cos[:, :len(positive)].prod(axis=1) / (cos[:, len(positive):].prod(axis=1)
+                                                        + epsilon)
+        if topn is None:
+            return scores
+        exclude = np.array([used], dtype=np.int64).reshape(1, -1)
+        ids, best = _top(scores[None, :], topn, exclude, None if rows is None else rows[None, :])
+        return self._pairs(ids[0], best[0])
+
     def analogy(self, a, b, c, topn=10, method="add", restrict_vocab=None, index=None):
         """Words x with a - b + c ~ x: `analogy("king", "man", "woman")` -> queen.
 
         The fastText convention (a - b + c), i.e. b:a :: c:x. `method="add"` ranks by
-        cos(x, a - b + c) on unit vectors (3CosAdd); `method="mul"` by 3CosMul (Levy & Goldberg
-        2014): cos'(x, a) cos'(x, c) / (cos'(x, b) + 1e-3), with cos' = (1 + cos) / 2.
-        The three query words are never returned.
+        cos(x, a - b + c) on unit vectors (3CosAdd, `most_similar`); `method="mul"` by 3CosMul
+        (`most_similar_cosmul`): cos'(x, a) cos'(x, c) / (cos'(x, b) + 1e-3), with
+        cos' = (1 + cos) / 2. The three query words are never returned.
         """
         if method not in ("add", "mul"):
             raise ValueError(f"method must be 'add' or 'mul', got {method!r}")
-        if method == "add":
-            return self.most_similar(positive=[a, c], negative=[b], topn=topn,
-                                     restrict_vocab=restrict_vocab, index=index)
-        if topn < 1:
-            raise ValueError(f"topn must be >= 1, got {topn}")
-        used = self.indices([a, b, c])
-        n_rows = self._restrict(restrict_vocab)
-        query, _ = self._combine([a, c], [b])
-        rows = self._candidates(query, topn + 3, n_rows, index)
-        matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
-        cos = (matrix @ self.normed[used].T + 1) / 2  # (n_candidates, 3), shifted to [0, 1]
-        scores = (cos[:, 0] * cos[:, 2] / (cos[:, 1] + COSMUL_EPSILON))[None, :]
-        ids, best = _top(scores, topn, used[None, :], None if rows is None else rows[None, :])
-        return self._pairs(ids[0], best[0])
+        search = self.most_similar if method == "add" else self.most_similar_cosmul
+        return search(positive=[a, c], negative=[b], topn=topn, restrict_vocab=restrict_vocab,
+                      index=index)
 
+    # ------------------------------------------------------------------ odd one out
     def rank_by_centrality(self, words):
         """(word, cosine to the mean of the unit vectors) for each word, most central first."""
         words = list(words)
@@ -319,5 +484,14 @@ class QueryMixin:
         return [(words[i], float(scores[i])) for i in order]
 
     def doesnt_match(self, words):
-        """The word farthest (cosine) from the mean of the unit vectors of `words`."""
-        return self.rank_by_centrality(words)[-1][0]
+        """The word farthest (cosine) from the mean of the unit vectors of `words`.
+
+        Unknown words are left out with a warning, as gensim does; at least 2 known words are
+        needed (`ValueError`).
+        """
+        words = list(words)
+        unknown = [w for w in words if w not in self.key_to_index]
+        if unknown:
+            warnings.warn(f"doesnt_match: ignoring {len(unknown)} word(s) not in vocabulary: "
+                          f"{', '.join(map(repr, unknown[:20]))}", stacklevel=2)
+        return self.rank_by_centrality([w for w in words if w in self.key_to_index])[-1][0]
