@@ -88,13 +88,14 @@ def test_format_is_plain_arrays(lee, tmp_path):
     path, _, vocab = lee
     count_cooccurrences(path, tmp_path / "c", window=3, vocabulary=vocab, progress=False)
     folder = tmp_path / "c"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "cols.npy", "meta.json", "rows.npy", "vals.npy", "vocab.txt"]
     meta = json.loads((folder / "meta.json").read_text())
-    rows = np.load(folder / "rows.npy", mmap_mode="r")
+    files = meta["files"]   # the manifest names one version's files
+    assert sorted(files) == ["cols.npy", "rows.npy", "vals.npy", "vocab.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*files.values(), "meta.json"])
+    rows = np.load(folder / files["rows.npy"], mmap_mode="r")
     assert rows.dtype == np.int32 and rows.shape == (meta["nnz"],)
-    assert np.load(folder / "vals.npy").dtype == np.float64
-    lines = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    assert np.load(folder / files["vals.npy"]).dtype == np.float64
+    lines = (folder / files["vocab.txt"]).read_text(encoding="utf-8").splitlines()
     assert lines[0] == f"{vocab.words[0]}\t{vocab.counts[0]}" and len(lines) == len(vocab)
     X = load_cooccurrence(folder)
     assert isinstance(X.rows, np.memmap)
@@ -117,8 +118,9 @@ def test_read_gives_slices_without_the_map(lee, tmp_path):
             assert type(got) is np.ndarray and got.dtype == getattr(mapped, name).dtype
             np.testing.assert_array_equal(got, np.asarray(getattr(mapped, name)[lo:hi]))
             np.testing.assert_array_equal(loaded.read(name, lo, hi), got)
-    header = (tmp_path / "c" / "vals.npy").stat().st_size - 8 * n
-    with open(tmp_path / "c" / "vals.npy", "r+b") as f:
+    vals_file = tmp_path / "c" / mapped.meta["files"]["vals.npy"]
+    header = vals_file.stat().st_size - 8 * n
+    with open(vals_file, "r+b") as f:
         f.truncate(header + 8 * (n - 2))  # the map was made before: reads find the end
     with pytest.raises(FormatError, match=f"file ends before element {n}"):
         mapped.read("vals", n - 4, n)

