@@ -10,11 +10,17 @@ Examples
 >>> v = Vectors(["king", "queen"], np.eye(2, dtype=np.float32))
 >>> v["queen"].tolist(), "king" in v, len(v), v.dim
 ([0.0, 1.0], True, 2, 2)
+
+Gensim's `KeyedVectors` names work too (`index_to_key`, `key_to_index`, `vector_size`,
+`get_vector`, `most_similar_cosmul`, `save_word2vec_format`, `v["new"] = vector` ...), with
+gensim's meanings.
 """
 
 import numpy as np
 
-from .query import QueryMixin
+from .query import QueryMixin, _norms, _unit
+
+DTYPES = (np.float16, np.float32, np.float64)
 
 
 class Vectors(QueryMixin):
@@ -25,16 +31,21 @@ class Vectors(QueryMixin):
     keys : sequence of str
         The words, one per row, unique.
     vectors : array_like, shape (n_words, dim)
-        Converted to float32 (a float32 array, including a read-only memory map, is kept as is).
+        Converted to `dtype` (an array of that type, including a read-only memory map, is kept
+        as is).
     counts : array_like of int, shape (n_words,), optional
         Corpus frequencies, as trainers record them.
+    dtype : {numpy.float32, numpy.float16, numpy.float64}
+        Type of the matrix (gensim's `datatype`); queries compute in float32 whatever it is.
     """
 
-    def __init__(self, keys, vectors, counts=None):
+    def __init__(self, keys, vectors, counts=None, dtype=np.float32):
         keys = list(keys)
+        if np.dtype(dtype) not in DTYPES:
+            raise ValueError(f"dtype must be float16, float32 or float64, got {np.dtype(dtype)}")
         vectors = np.asarray(vectors)
-        if vectors.dtype != np.float32:
-            vectors = vectors.astype(np.float32)
+        if vectors.dtype != dtype:
+            vectors = vectors.astype(dtype)
         if vectors.ndim != 2:
             raise ValueError(f"vectors must be a 2-D (n_words, dim) matrix, got {vectors.shape}")
         if len(keys) != vectors.shape[0]:
@@ -60,7 +71,7 @@ class Vectors(QueryMixin):
 
     @vectors.setter
     def vectors(self, value):
-        value = np.asarray(value, dtype=np.float32)
+        value = np.asarray(value, dtype=self._vectors.dtype)
         if value.shape != self._vectors.shape:
             raise ValueError(f"new matrix has shape {value.shape}, expected {self._vectors.shape}")
         self._vectors = value
@@ -70,6 +81,16 @@ class Vectors(QueryMixin):
     def dim(self):
         """Number of dimensions of each vector."""
         return self._vectors.shape[1]
+
+    @property
+    def vector_size(self):
+        """Gensim's name of `dim`."""
+        return self.dim
+
+    @property
+    def index_to_key(self):
+        """Gensim's name of `keys`: the words in row order."""
+        return self.keys
 
     def __len__(self):
         return len(self.keys)
@@ -88,7 +109,41 @@ class Vectors(QueryMixin):
         try:
             return self.key_to_index[key]
         except KeyError:
-            raise KeyError(f"{key!r} not in vocabulary") from None
+            raise KeyError(self._unknown(key)) from None
+
+    def _unknown(self, key):
+        """`'King' not in vocabulary (did you mean 'king'?)`; a long word is cut at 60
+        characters."""
+        message = f"{_shown(key)} not in vocabulary"
+        if isinstance(key, str):
+            for other in (key.lower(), key.casefold()):
+                if other != key and other in self.key_to_index:
+                    return f"{message} (did you mean {_shown(other)}?)"
+        return message
+
+    def get_index(self, key, default=None):
+        """Row number of `key` (an int row number is returned as is, as gensim does);
+        `default` when unknown, or `KeyError` when no default is given."""
+        row = self.key_to_index.get(key) if isinstance(key, str) else None
+        if row is not None:
+            return row
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool) \
+                and 0 <= key < len(self):
+            return int(key)
+        if default is not None:
+            return default
+        raise KeyError(self._unknown(key))
+
+    def has_index_for(self, key):
+        """Whether `get_index(key)` finds a row."""
+        return self.get_index(key, -1) >= 0
+
+    def get_vector(self, key, norm=False):
+        """The vector of `key` (unit length when `norm`), a read-only `(dim,)` view."""
+        row = self.get_index(key)
+        vector = (self.normed if norm else self._vectors)[row]
+        vector.flags.writeable = False
+        return vector
 
     def indices(self, keys):
         """Row numbers of several words as an int64 array."""
@@ -118,20 +173,20 @@ class Vectors(QueryMixin):
     # ------------------------------------------------------------------ normalised cache
     @property
     def norms(self):
-        """Euclidean norm of each row, `(n_words,)` float32."""
-        return np.linalg.norm(self._vectors, axis=1)
+        """Euclidean norm of each row, `(n_words,)` float64 (a float32 norm may overflow)."""
+        return _norms(self._vectors)
 
     @property
     def normed(self):
-        """Unit-length rows `(n_words, dim)`, built on first use and dropped by any mutation.
+        """Unit-length float32 rows `(n_words, dim)`, built on first use and dropped by any
+        mutation.
 
-        Rows of length zero stay zero.
+        Rows of length zero stay zero; rows whose float32 norm would overflow or underflow are
+        scaled in float64.
         """
         if self._normed is None:
-            norms = self.norms
-            norms[norms == 0] = 1.0
             # C order whatever the matrix's order: row-major products are faster
-            self._normed = np.ascontiguousarray(self._vectors / norms[:, None], dtype=np.float32)
+            self._normed = np.ascontiguousarray(_unit(self._vectors))
         return self._normed
 
     # ------------------------------------------------------------------ mutation
@@ -141,17 +196,31 @@ class Vectors(QueryMixin):
         self._normed = None
         return self._vectors
 
-    def __setitem__(self, key, vector):
-        """Replace the vector of an existing word (use `add` for new words)."""
-        vector = np.asarray(vector, dtype=np.float32)
-        if vector.shape != (self.dim,):
-            raise ValueError(f"vector for {key!r} has shape {vector.shape}, expected ({self.dim},)")
-        self._writable()[self.index(key)] = vector
+    def __setitem__(self, keys, vectors):
+        """`v["word"] = vector` or `v[words] = matrix`: replace the vectors of known words and
+        append the new ones (count 0 when the store keeps counts), as gensim does."""
+        single = isinstance(keys, str)
+        keys = [keys] if single else list(keys)
+        matrix = np.asarray(vectors, dtype=self._vectors.dtype)
+        if matrix.shape != ((self.dim,) if single else (len(keys), self.dim)):
+            what = f"vector for {_shown(keys[0])}" if single else f"matrix for {len(keys)} words"
+            want = f"({self.dim},)" if single else f"({len(keys)}, {self.dim})"
+            raise ValueError(f"{what} has shape {matrix.shape}, expected {want}")
+        matrix = matrix.reshape(len(keys), self.dim)
+        if len(set(keys)) != len(keys):
+            twice = next(k for i, k in enumerate(keys) if k in keys[:i])
+            raise ValueError(f"{_shown(twice)} is given twice")
+        known = np.array([k in self.key_to_index for k in keys], dtype=bool)
+        if known.any():
+            rows = self.indices([k for k, old in zip(keys, known, strict=True) if old])
+            self._writable()[rows] = matrix[known]
+        if not known.all():
+            self.add([k for k, old in zip(keys, known, strict=True) if not old], matrix[~known])
 
     def add(self, keys, vectors, counts=None):
         """Append new words and their vectors (and counts, when the store keeps counts)."""
         keys = list(keys)
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1)
+        vectors = np.asarray(vectors, dtype=self._vectors.dtype).reshape(len(keys), -1)
         if vectors.shape[1] != self.dim:
             raise ValueError(f"new vectors have dim {vectors.shape[1]}, store has dim {self.dim}")
         for key in keys:
@@ -160,7 +229,7 @@ class Vectors(QueryMixin):
         merged = Vectors(self.keys + keys, np.vstack([self._vectors, vectors]),
                          None if self.counts is None else np.concatenate(
                              [self.counts, np.zeros(len(keys), np.int64) if counts is None
-                              else np.asarray(counts, np.int64)]))
+                              else np.asarray(counts, np.int64)]), dtype=self._vectors.dtype)
         self.__dict__.update(merged.__dict__)
 
     def subset(self, keys, missing="error"):
@@ -176,17 +245,17 @@ class Vectors(QueryMixin):
         index = self.key_to_index
         unknown = [k for k in wanted if k not in index]
         if unknown and missing == "error":
-            shown = ", ".join(map(repr, unknown[:20])) + (", ..." if len(unknown) > 20 else "")
+            shown = ", ".join(map(_shown, unknown[:20])) + (", ..." if len(unknown) > 20 else "")
             raise KeyError(f"{len(unknown)} word(s) not in vocabulary: {shown}")
         kept = [k for k in wanted if k in index]
         rows = self.indices(kept)
         return Vectors(kept, self._vectors[rows].reshape(len(kept), self.dim),
-                       None if self.counts is None else self.counts[rows])
+                       None if self.counts is None else self.counts[rows], self._vectors.dtype)
 
     def copy(self):
         """A deep copy held in memory."""
         return Vectors(list(self.keys), np.array(self._vectors),
-                       None if self.counts is None else self.counts.copy())
+                       None if self.counts is None else self.counts.copy(), self._vectors.dtype)
 
     # ------------------------------------------------------------------ files and gensim
     @classmethod
@@ -206,18 +275,51 @@ class Vectors(QueryMixin):
         return save(self, path, format=format)
 
     @classmethod
+    def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8",
+                             unicode_errors="strict", limit=None, datatype=np.float32,
+                             no_header=False):
+        """Gensim's reader of word2vec text/binary (GloVe text with `no_header`) over
+        `wordvec.load`; `unicode_errors` is its `encoding_errors`. Words must be UTF-8."""
+        if encoding.lower().replace("-", "") != "utf8":
+            raise ValueError(f"encoding must be utf8, got {encoding!r} (see encoding_errors="
+                             f"'latin-1' of wordvec.load)")
+        if binary and no_header:
+            raise ValueError("no_header applies to text files only, not binary=True")
+        format = "word2vec-binary" if binary else "glove" if no_header else "word2vec"
+        return cls.load(fname, format=format, limit=limit or None, mmap=False,
+                        encoding_errors=unicode_errors, datatype=datatype, fvocab=fvocab)
+
+    def save_word2vec_format(self, fname, fvocab=None, binary=False, write_header=True):
+        """Gensim's writer: word2vec text or binary (`binary=True`), GloVe text without the
+        header (`write_header=False`), and the counts as `word count` lines in `fvocab`.
+
+        Rows stay in store order (gensim sorts by count first when the counts are known).
+        """
+        from .io import save, save_counts
+
+        if binary and not write_header:
+            raise ValueError("write_header=False applies to text files only, not binary=True")
+        if fvocab is not None and self.counts is None:
+            raise ValueError("this store has no counts to write to fvocab")
+        save(self, fname, format="word2vec-binary" if binary else
+             "word2vec" if write_header else "glove")
+        if fvocab is not None:
+            save_counts(self, fvocab)
+
+    @classmethod
     def from_gensim(cls, kv):
         """Wrap a gensim `KeyedVectors` (its `count` attribute becomes `counts`, when set)."""
         counts = None
         if "count" in getattr(kv, "expandos", {}):
             counts = np.asarray(kv.expandos["count"], dtype=np.int64)
-        return cls(list(kv.index_to_key), np.asarray(kv.vectors, dtype=np.float32), counts)
+        dtype = kv.vectors.dtype if kv.vectors.dtype in DTYPES else np.float32
+        return cls(list(kv.index_to_key), kv.vectors, counts, dtype)
 
     def to_gensim(self):
-        """A gensim `KeyedVectors` with the same keys, vectors and counts."""
+        """A gensim `KeyedVectors` with the same keys, vectors, counts and matrix type."""
         from gensim.models import KeyedVectors
 
-        kv = KeyedVectors(vector_size=self.dim, count=0, dtype=np.float32)
+        kv = KeyedVectors(vector_size=self.dim, count=0, dtype=self._vectors.dtype)
         kv.add_vectors(self.keys, np.array(self._vectors))
         if self.counts is not None:
             kv.expandos["count"] = np.array(self.counts, dtype=np.int64)
@@ -233,3 +335,9 @@ def _raise_bad_key(keys):
         if key in seen:
             raise ValueError(f"duplicate key {key!r} at rows {seen[key]} and {i}")
         seen[key] = i
+
+
+def _shown(word, width=60):
+    """`repr` of a word for a message, cut after `width` characters."""
+    return repr(word) if not isinstance(word, str) or len(word) <= width else \
+        f"{word[:width]!r}..."
