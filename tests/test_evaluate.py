@@ -3,6 +3,7 @@ on a built store with case variants and on the real GloVe 6B 50d vectors."""
 
 import numpy as np
 import pytest
+from ties import tied_analogies
 
 from wordvec import FormatError, Vectors
 from wordvec.evaluate import (
@@ -49,16 +50,40 @@ def our_counts(table):
     return {name: (int(row.correct), int(row.total)) for name, row in table.iterrows()}
 
 
+def assert_matches_gensim_up_to_ties(vectors, path, tmp_path, **options):
+    """Answer every question of `path` in its own section, with wordvec and with gensim: they
+    must agree on each question except those a near-tie decides (see tests/ties.py), where the
+    CPU's BLAS kernel picks the winner. Returns (wordvec's table of `path`, tied questions)."""
+    questions = [line.split() for line in path.read_text().splitlines()
+                 if line.strip() and not line.startswith(":")]
+    split = tmp_path / f"one-per-section-{path.name}"
+    split.write_text("".join(f": q{k}\n{' '.join(q)}\n" for k, q in enumerate(questions)))
+    ours = our_counts(evaluate_analogies(vectors, split, **options))
+    _, sections = vectors.to_gensim().evaluate_word_analogies(str(split), **options)
+    theirs = gensim_counts(sections)
+    assert ours["overall"][1] == theirs["overall"][1] > 0   # the same questions answered
+    tied = tied_analogies(vectors, questions, options["restrict_vocab"],
+                          options.get("case_insensitive", True))
+    differ = [k for k in range(len(questions)) if ours[f"q{k}"] != theirs[f"q{k}"]]
+    assert set(differ) <= set(tied), [questions[k] for k in differ]
+    table = evaluate_analogies(vectors, path, **options)
+    _, sections = vectors.to_gensim().evaluate_word_analogies(str(path), **options)
+    for name, (correct, total) in gensim_counts(sections).items():
+        assert table.loc[name, "total"] == total
+        assert abs(table.loc[name, "correct"] - correct) <= len(tied)
+    return table, tied
+
+
 @pytest.mark.parametrize("restrict_vocab", [300000, 20])
 @pytest.mark.parametrize("case_insensitive", [True, False])
-def test_analogies_match_gensim(capitals, capitals_file, restrict_vocab, case_insensitive):
-    table = evaluate_analogies(capitals, capitals_file, restrict_vocab=restrict_vocab,
-                               case_insensitive=case_insensitive)
-    score, sections = capitals.to_gensim().evaluate_word_analogies(
-        str(capitals_file), restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
-    assert our_counts(table) == gensim_counts(sections)
-    assert table.loc["overall", "accuracy"] == score
+def test_analogies_match_gensim(capitals, capitals_file, tmp_path, restrict_vocab,
+                                case_insensitive):
+    table, tied = assert_matches_gensim_up_to_ties(capitals, capitals_file, tmp_path,
+                                                   restrict_vocab=restrict_vocab,
+                                                   case_insensitive=case_insensitive)
     assert 0 < table.loc["overall", "correct"] < table.loc["overall", "total"]  # a real test
+    # x3 and Y3 are the same vector: case-sensitively, y2 x2 y3 ? (and others) is a tie
+    assert bool(tied) == (not case_insensitive and restrict_vocab > 20)
 
 
 def test_analogy_table_shape(capitals, capitals_file):
@@ -83,7 +108,9 @@ def test_3cosmul_evaluation_answers_as_vectors_analogy_does(tmp_path, monkeypatc
     questions = [tuple(f"w{i}" for i in rng.choice(150, 3, replace=False)) for _ in range(120)]
     lines, expected = [": random"], 0
     for k, (a, b, c) in enumerate(questions):
-        answer = v.analogy(b, a, c, topn=1, method="mul")[0][0]  # b - a + c, 3CosMul
+        (answer, best), (_, second) = v.analogy(b, a, c, topn=2, method="mul")  # b - a + c
+        if best - second < 1e-5:
+            continue   # a near-tie: the two paths' products may break it either way
         d = answer if k % 2 == 0 else f"w{(int(answer[1:]) + 1) % 150}"
         if d in (a, b, c):
             d = answer
@@ -92,8 +119,8 @@ def test_3cosmul_evaluation_answers_as_vectors_analogy_does(tmp_path, monkeypatc
     path = tmp_path / "q.txt"
     path.write_text("\n".join(lines) + "\n")
     table = evaluate_analogies(v, path, case_insensitive=False, method="mul")
-    assert table.loc["overall", "total"] == 120
-    assert table.loc["overall", "correct"] == expected >= 60
+    assert table.loc["overall", "total"] == len(lines) - 1 >= 110
+    assert table.loc["overall", "correct"] == expected >= 55
     add = evaluate_analogies(v, path, case_insensitive=False)  # a different ranking
     assert add.loc["overall", "correct"] != expected
     with pytest.raises(ValueError, match="method must be 'add' or 'mul'"):
@@ -156,6 +183,8 @@ def test_builtin_names(gensim_data):
 # ---------------------------------------------------------------- real GloVe 6B 50d
 def test_glove_questions_words_restrict_30000(glove):
     table = evaluate_analogies(glove, "questions-words", restrict_vocab=30000)
+    # No question here is a near-tie (tests/ties.py: tied_analogies finds none within 1e-6),
+    # so the count cannot depend on the CPU's BLAS kernel.
     # gensim 4.4.0: glove.to_gensim().evaluate_word_analogies(datapath("questions-words.txt"),
     # restrict_vocab=30000) -> 7393 / 14877 = 0.4969415876856893 (about 3 minutes, so its
     # result is written here; the test below compares with gensim live on a sample).
@@ -176,10 +205,7 @@ def test_glove_analogy_sample_matches_gensim_live(glove, gensim_data, tmp_path):
             if n % 40 == 0:
                 kept.append(line)
     sample.write_text("\n".join(kept) + "\n")
-    table = evaluate_analogies(glove, sample, restrict_vocab=30000)
-    score, sections = glove.to_gensim().evaluate_word_analogies(str(sample), restrict_vocab=30000)
-    assert our_counts(table) == gensim_counts(sections)
-    assert table.loc["overall", "accuracy"] == score
+    assert_matches_gensim_up_to_ties(glove, sample, tmp_path, restrict_vocab=30000)
 
 
 def test_glove_similarities_match_gensim(glove, gensim_data):
