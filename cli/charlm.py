@@ -4,6 +4,8 @@ import json
 
 import click
 
+from .common import POSITIVE, SEED
+
 
 @click.group()
 def charlm():
@@ -25,11 +27,11 @@ def charlm():
               help="Hidden units.")
 @click.option("--iterations", type=click.IntRange(min=1), default=35000, show_default=True,
               help="SGD steps, one name each.")
-@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), default=0.01,
+@click.option("--learning-rate", type=POSITIVE, default=0.01,
               show_default=True)
-@click.option("--clip", type=click.FloatRange(min=0, min_open=True), default=5.0,
+@click.option("--clip", type=POSITIVE, default=5.0,
               show_default=True, help="Clip every gradient into [-clip, clip].")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 def train(names_file, output, cell, hidden, iterations, learning_rate, clip, seed, as_json,
@@ -67,11 +69,11 @@ def train(names_file, output, cell, hidden, iterations, learning_rate, clip, see
               help="Model folder written by `wordvec charlm train`.")
 @click.option("-n", "count", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many names.")
-@click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=1.0,
+@click.option("--temperature", type=POSITIVE, default=1.0,
               show_default=True, help="Below 1: safer names; above 1: wilder.")
 @click.option("--max-length", type=click.IntRange(min=1), default=50, show_default=True,
               help="Stop a name after this many characters.")
-@click.option("--seed", type=int, default=None, help="Random seed.")
+@click.option("--seed", type=SEED, default=None, help="Random seed.")
 @click.option("--json", "as_json", is_flag=True,
               help='A list of {"name", "new"} ("new": not in the training names).')
 def sample(model_path, count, temperature, max_length, seed, as_json):

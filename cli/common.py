@@ -5,6 +5,38 @@ import json
 import click
 
 
+class Finite(click.FloatRange):
+    """A float range that also refuses NaN and infinities (click's own lets them through)."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+POSITIVE = Finite(min=0, min_open=True)
+NON_NEGATIVE = Finite(min=0)
+COUNT = click.IntRange(min=1)
+SEED = click.IntRange(0, 2**63 - 1)
+
+
+class Memory(click.ParamType):
+    """A memory size in bytes: a number with an optional K, M, G or T suffix ("512M")."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        from wordvec.train.cooccur import parse_memory
+
+        try:
+            return parse_memory(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def vectors_option(func):
     """`--vectors PATH`, defaulting to $WORDVEC_VECTORS."""
     return click.option(

@@ -4,17 +4,19 @@ import json
 
 import click
 
+from .common import COUNT, Memory
+
 
 @click.command()
 @click.argument("corpus", metavar="CORPUS")
 @click.option("-o", "--output", required=True, metavar="DIR",
               help="Counts folder to write (rows/cols/vals .npy, vocab.txt, meta.json).")
-@click.option("--window", type=int, default=10, show_default=True,
+@click.option("--window", type=click.IntRange(1, 20), default=10, show_default=True,
               help="Context words on each side, weighted 1/distance (1..20).")
-@click.option("--min-count", type=int, default=5, show_default=True,
+@click.option("--min-count", type=COUNT, default=5, show_default=True,
               help="Drop words seen fewer times.")
-@click.option("--max-vocab", type=int, default=None, help="Keep at most this many words.")
-@click.option("--memory", default="2G", show_default=True,
+@click.option("--max-vocab", type=COUNT, default=None, help="Keep at most this many words.")
+@click.option("--memory", type=Memory(), default="2G", show_default=True,
               help="Budget of the counting table and merge buffers (e.g. 512M, 4G); beyond "
                    "it, counts spill to sorted shards that are merged on disk.")
 @click.option("--symmetric/--asymmetric", default=True, show_default=True,

@@ -2,6 +2,8 @@
 
 import click
 
+from .common import COUNT, NON_NEGATIVE, POSITIVE, SEED, Memory
+
 # option name -> SGNS parameter; options left unset keep the model's own default
 _PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "sample": "sample",
            "min_count": "min_count", "max_vocab": "max_vocab", "epochs": "epochs",
@@ -11,7 +13,8 @@ _PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "sample": "
 _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab": "max_vocab",
           "epochs": "epochs", "alpha": "learning_rate", "threads": "threads",
           "seed": "random_state", "checkpoint": "checkpoint",
-          "checkpoint_every": "checkpoint_every", "x_max": "x_max", "alpha_weight": "alpha",
+          "checkpoint_every": "checkpoint_every", "x_max": "x_max",
+          "weight_exponent": "weight_exponent",
           "memory": "memory", "symmetric": "symmetric", "glove_output": "output"}
 
 
@@ -21,21 +24,24 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
               help="Where to save the vectors (written atomically).")
 @click.option("--model", type=click.Choice(["sgns", "glove"]), default="sgns", show_default=True,
               help="sgns: word2vec skip-gram with negative sampling; glove: GloVe.")
-@click.option("--dim", type=int, help="Vector dimensions [100].")
-@click.option("--window", type=int, help="Maximum context distance [5; glove 10].")
-@click.option("--negative", type=int, help="SGNS: negative samples per centre word [5].")
-@click.option("--sample", type=float, help="SGNS: subsampling threshold, 0 for none [1e-3].")
-@click.option("--min-count", type=int, help="Ignore words seen fewer times [5].")
-@click.option("--max-vocab", type=int, help="Keep at most this many words [all].")
-@click.option("--epochs", type=int, help="Passes over the corpus [5; glove 25].")
-@click.option("--alpha", type=float, help="Initial learning rate [0.025; glove 0.05].")
-@click.option("--threads", type=int, help="Worker threads [all cores].")
-@click.option("--seed", type=int,
+@click.option("--dim", type=COUNT, help="Vector dimensions [100].")
+@click.option("--window", type=COUNT, help="Maximum context distance [5; glove 10].")
+@click.option("--negative", type=COUNT, help="SGNS: negative samples per centre word [5].")
+@click.option("--sample", type=NON_NEGATIVE,
+              help="SGNS: subsampling threshold, 0 for none [1e-3].")
+@click.option("--min-count", type=COUNT, help="Ignore words seen fewer times [5].")
+@click.option("--max-vocab", type=COUNT, help="Keep at most this many words [all].")
+@click.option("--epochs", type=COUNT, help="Passes over the corpus [5; glove 25].")
+@click.option("--alpha", type=POSITIVE, help="Initial learning rate [0.025; glove 0.05].")
+@click.option("--threads", type=COUNT, help="Worker threads [all cores].")
+@click.option("--seed", type=SEED,
               help="Random seed. With --threads 1 the output is bit-for-bit reproducible; with "
                    "more threads, lock-free updates make the last bits vary.")
-@click.option("--x-max", type=float, help="GloVe: weighting cutoff x_max [100].")
-@click.option("--alpha-weight", type=float, help="GloVe: weighting exponent [0.75].")
-@click.option("--memory", help="GloVe: co-occurrence counting budget, e.g. 512M [2G].")
+@click.option("--x-max", type=POSITIVE, help="GloVe: weighting cutoff x_max [100].")
+@click.option("--weight-exponent", type=POSITIVE,
+              help="GloVe: exponent of the weighting (x / x_max) ** e, glove.c's -alpha [0.75].")
+@click.option("--memory", type=Memory(),
+              help="GloVe: co-occurrence counting budget, e.g. 512M [2G].")
 @click.option("--symmetric/--asymmetric", default=None,
               help="GloVe: count context on both sides, or the left only [symmetric].")
 @click.option("--glove-output", type=click.Choice(["sum", "word", "context", "concat"]),
@@ -46,7 +52,7 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
               help="native, word2vec, word2vec-binary or glove [native; .txt/.vec/.bin by "
                    "extension].")
 @click.option("--checkpoint", metavar="DIR", help="Folder for the training state.")
-@click.option("--checkpoint-every", type=int, metavar="N",
+@click.option("--checkpoint-every", type=COUNT, metavar="N",
               help="Write the checkpoint every N epochs (and on Ctrl-C).")
 @click.option("--resume", metavar="DIR",
               help="Continue from a checkpoint folder (same corpus and settings).")
@@ -88,14 +94,24 @@ def train(corpus, out, model, fmt, resume, quiet, **options):
         if (corpus is None) == (cooccur is None):
             raise click.UsageError("give CORPUS or --cooccur DIR, not both")
         estimator = GloVe(progress=not quiet, **kwargs)
+        _check(estimator)
         estimator.fit(None if corpus is None else Corpus(corpus), cooccurrence=cooccur,
                       resume=resume)
     else:
         if corpus is None or cooccur is not None:
             raise click.UsageError("--model sgns trains on CORPUS (--cooccur is for glove)")
         estimator = SGNS(progress=not quiet, **kwargs)
+        _check(estimator)
         estimator.fit(Corpus(corpus), resume=resume)
     estimator.vectors_.save(out, format=fmt)
     if not quiet:
         v = estimator.vectors_
         click.echo(f"saved {len(v)} x {v.dim} vectors to {out}", err=True)
+
+
+def _check(estimator):
+    """The model's own parameter checks, before any reading: a refusal is a usage error."""
+    try:
+        estimator._validate()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
