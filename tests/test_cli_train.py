@@ -55,8 +55,6 @@ def test_checkpoint_and_resume(lee, tmp_path):
 
 
 @pytest.mark.parametrize("setup, args, message", [
-    (None, ["--window", "0"], "window must be an integer >= 1, got 0"),
-    (None, ["--dim", "-5"], "dim must be an integer >= 1, got -5"),
     (None, ["--min-count", "100000"], "no word occurs min_count=100000 times"),
     (None, ["--format", "pickle"], "unknown format 'pickle'"),
     ("", [], "corpus is empty"),

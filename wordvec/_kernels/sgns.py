@@ -205,7 +205,8 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                         gk[k] = lab * lr
                         loss += -f if lab == one else 0.0
                     else:
-                        j = int((f + fmax) * scale)
+                        # clamped: a NaN f (diverged training) must not index outside
+                        j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
                         gk[k] = (lab - sig[0, j]) * lr
                         loss += sig[1, j] if lab == one else sig[2, j]
                 for k in range(k1):

@@ -1,10 +1,11 @@
 """GloVe: word vectors from weighted least squares on log co-occurrence counts.
 
 Minimises sum over nonzero X_ij of f(X_ij) (W_i . C_j + bw_i + bc_j - log X_ij)^2 with
-f(x) = min(1, (x / x_max) ** alpha), by AdaGrad as the GloVe C tool does it (see
-`wordvec._kernels.glove` for the exact update, gradient clipping included): accumulators
-start at 1, vectors and biases start uniform in [-0.5, 0.5] / dim, and every epoch visits
-the nonzeros in a fresh random order, in blocks run Hogwild on `threads` cores.
+f(x) = min(1, (x / x_max) ** weight_exponent) (the paper's alpha), by AdaGrad as the GloVe
+C tool does it (see `wordvec._kernels.glove` for the exact update, gradient clipping
+included): accumulators start at 1, vectors and biases start uniform in [-0.5, 0.5] / dim,
+and every epoch visits the nonzeros in a fresh random order, in blocks run Hogwild on
+`threads` cores.
 
 Reproducibility: the initial values and each epoch's order come from `random_state` alone.
 With `threads=1` the blocks run in order and the result is bit-for-bit reproducible; with
@@ -25,25 +26,44 @@ from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_dir
+from .._atomic import read_dir
 from .._estimator import ParamsMixin
 from .._kernels.glove_host import epoch_function, shuffle_function
+from .._memory import check_memory
+from ..errors import FormatError
 from ..store import Vectors
-from ._checkpoint import read_state, sigint_sets_flag, write_state
-from ._params import check_integers, seed_from
+from ._checkpoint import (
+    check_array,
+    check_finite,
+    checkpoint_file,
+    history,
+    integer,
+    number,
+    read_state,
+    sigint_sets_flag,
+    write_checkpoint,
+    write_state,
+)
+from ._params import check_floats, check_integers, seed_from
 from ._progress import Progress
-from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
+from .cooccur import (
+    Cooccurrence,
+    _check_window,
+    count_cooccurrences,
+    load_cooccurrence,
+    parse_memory,
+)
 
 OUTPUTS = ("sum", "word", "context", "concat")
 GRAD_CLIP = 100.0          # glove.c's default -grad-clip
 SLICE = 1 << 20            # nonzeros per kernel call (progress and Ctrl-C granularity)
-_SCHEDULE = ("dim", "x_max", "alpha", "learning_rate")
+_SCHEDULE = ("dim", "x_max", "weight_exponent", "learning_rate")
 _STATE = ("W", "C", "bw", "bc", "gW", "gC", "gbw", "gbc")
 
 
-def weighting(x, x_max=100.0, alpha=0.75):
-    """f(x) = min(1, (x / x_max) ** alpha), elementwise, float64."""
-    return np.minimum(1.0, (np.asarray(x, dtype=np.float64) / x_max) ** alpha)
+def weighting(x, x_max=100.0, exponent=0.75):
+    """f(x) = min(1, (x / x_max) ** exponent), elementwise, float64."""
+    return np.minimum(1.0, (np.asarray(x, dtype=np.float64) / x_max) ** exponent)
 
 
 class GloVe(ParamsMixin):
@@ -55,9 +75,10 @@ class GloVe(ParamsMixin):
         Vector dimensions.
     epochs : int
         Passes over the nonzero co-occurrences.
-    x_max, alpha : float
-        The weighting f(x) = min(1, (x / x_max) ** alpha). On corpora of ~10M words x_max=10
-        gives better vectors than the paper's 100.
+    x_max, weight_exponent : float
+        The weighting f(x) = min(1, (x / x_max) ** weight_exponent) (the paper's and glove.c's
+        x_max and alpha). On corpora of ~10M words x_max=10 gives better vectors than the
+        paper's 100.
     learning_rate : float
         AdaGrad's initial learning rate (eta).
     window, symmetric, min_count, max_vocab, memory :
@@ -92,14 +113,14 @@ class GloVe(ParamsMixin):
         Seconds spent "counting" and "training" (compilation included).
     """
 
-    def __init__(self, dim=100, epochs=25, x_max=100.0, alpha=0.75, learning_rate=0.05,
+    def __init__(self, dim=100, epochs=25, x_max=100.0, weight_exponent=0.75, learning_rate=0.05,
                  window=10, symmetric=True, min_count=5, max_vocab=None, memory="2G",
                  output="sum", threads=None, random_state=None, progress=True,
                  checkpoint=None, checkpoint_every=None):
         self.dim = dim
         self.epochs = epochs
         self.x_max = x_max
-        self.alpha = alpha
+        self.weight_exponent = weight_exponent
         self.learning_rate = learning_rate
         self.window = window
         self.symmetric = symmetric
@@ -117,10 +138,9 @@ class GloVe(ParamsMixin):
     def _validate(self):
         check_integers(self, ("dim", "epochs", "min_count"))
         check_integers(self, ("max_vocab", "threads", "checkpoint_every"), optional=True)
-        for name in ("x_max", "alpha", "learning_rate"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"{name} must be > 0, got {value!r}")
+        check_floats(self, ("x_max", "weight_exponent", "learning_rate"))
+        _check_window(self.window)
+        parse_memory(self.memory)
         if self.output not in OUTPUTS:
             raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {self.output!r}")
         if self.checkpoint_every is not None and self.checkpoint is None:
@@ -159,13 +179,18 @@ class GloVe(ParamsMixin):
             raise ValueError("the co-occurrence matrix is empty (a corpus of one-word sentences?)")
         counted = time.perf_counter()
         if resume is not None:
-            state = self._read_checkpoint(resume, (X.nnz, len(X.words)))
+            shape = (X.nnz, len(X.words))
+            state = read_dir(lambda: self._read_checkpoint(resume, shape))
             seed, epoch, losses = state["seed"], state["epoch"], state["loss_history"]
             params, position = state["params"], (state["next"], state["partial_loss"])
         else:
             seed, epoch, losses = seed_from(self.random_state), 0, []
-            params, position = _initial_params(len(X.words), self.dim, seed), (0, 0.0)
-        nz = _nonzeros(X, self.x_max, self.alpha)
+            n = len(X.words)
+            check_memory(16 * X.nnz + 16 * n * (self.dim + 1),
+                         f"GloVe needs 16 bytes x {X.nnz} nonzeros + 4 x {n} words x "
+                         f"({self.dim} dimensions + 1) x 4 bytes")
+            params, position = _initial_params(n, self.dim, seed), (0, 0.0)
+        nz = _nonzeros(X, self.x_max, self.weight_exponent)
         words, counts, meta, shape = X.words, X.counts, dict(X.meta), (X.nnz, len(X.words))
         del X   # the counts may be in memory: training needs only `nz`
         for e in range(epoch + (position[0] > 0)):   # replay the orders of the epochs begun
@@ -173,6 +198,7 @@ class GloVe(ParamsMixin):
         with sigint_sets_flag() as stop:
             losses = self._train(params, nz, seed, epoch, position, losses,
                                  shape, stop)
+        check_finite("the end", f"learning_rate={self.learning_rate}", *params.values())
         self.timings_ = {"counting": counted - start, "training": time.perf_counter() - counted}
         self.cooccurrence_meta_ = meta
         W, C = params["W"], params["C"]
@@ -198,6 +224,7 @@ class GloVe(ParamsMixin):
         every = self.checkpoint_every or 1
         losses = list(losses)
         first, total = position
+        rate = f"learning_rate={self.learning_rate}"
         while epoch < self.epochs:
             with Progress(f"epoch {epoch + 1}/{self.epochs}", unit="nonzeros", total=n,
                           initial=first, enabled=self.progress) as bar:
@@ -206,11 +233,15 @@ class GloVe(ParamsMixin):
                 for lo in range(first, n, SLICE):
                     hi = min(n, lo + SLICE)
                     total += run_slice(lo, hi)
+                    if not np.isfinite(total):
+                        check_finite(f"epoch {epoch + 1}", rate, loss=total)
                     bar.update(hi - lo, cost=total / hi)
                     if stop.is_set() and hi < n:
+                        check_finite(f"epoch {epoch + 1}", rate, *p.values())
                         if self.checkpoint is not None:
                             self._write_checkpoint(p, seed, epoch, (hi, total), losses, shape)
                         raise KeyboardInterrupt
+            check_finite(f"epoch {epoch + 1}", rate, *p.values())
             losses.append(total / n)
             epoch, first, total = epoch + 1, 0, 0.0
             if self.checkpoint is not None and (epoch % every == 0 or stop.is_set()):
@@ -221,7 +252,7 @@ class GloVe(ParamsMixin):
 
     # ------------------------------------------------------------------ checkpoints
     def _write_checkpoint(self, params, seed, epoch, position, losses, shape):
-        with atomic_dir(self.checkpoint) as tmp:
+        with write_checkpoint(self.checkpoint, "glove") as tmp:
             for name in _STATE:
                 np.save(tmp / f"{name}.npy", params[name])
             write_state(tmp, "glove", {name: getattr(self, name) for name in _SCHEDULE},
@@ -231,12 +262,26 @@ class GloVe(ParamsMixin):
 
     def _read_checkpoint(self, path, shape):
         path = Path(path)
-        state = read_state(path, "glove", self)
+        state = read_state(path, "glove", self, _SCHEDULE)
+        where = path / "state.json"
+        epoch = integer(state, where, "epoch", 0, self.epochs)
+        for name in ("nnz", "n_words"):
+            integer(state, where, name, 1, 2**63 - 1)
         if (state["nnz"], state["n_words"]) != tuple(shape):
             raise ValueError(f"{path}: checkpoint was trained on {state['nnz']} nonzeros over "
                              f"{state['n_words']} words, these counts have {shape[0]} over "
                              f"{shape[1]}")
-        state["params"] = {name: np.load(path / f"{name}.npy") for name in _STATE}
+        position = integer(state, where, "next", 0, shape[0] - 1 if epoch < self.epochs else 0)
+        number(state, where, "partial_loss")
+        if position == 0 and state["partial_loss"] != 0:
+            raise FormatError(where, "partial_loss must be 0 at the start of an epoch")
+        history(state, where, "loss_history", epoch)
+        state["params"] = {name: np.load(checkpoint_file(path, state, f"{name}.npy"))
+                           for name in _STATE}
+        for name in _STATE:
+            check_array(checkpoint_file(path, state, f"{name}.npy"), state["params"][name],
+                        np.float32, (shape[1], self.dim) if name[-1] in "WC" else (shape[1],),
+                        positive=name.startswith("g"))
         return state
 
 

@@ -25,6 +25,7 @@ Examples
 >>> model.vectors_.most_similar("king", topn=3)                            # doctest: +SKIP
 """
 
+import math
 import os
 import threading
 import time
@@ -32,14 +33,27 @@ from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_dir
+from .._atomic import read_dir
 from .._estimator import ParamsMixin
 from .._kernels.sgns_host import alias_table, job_function, scratch_buffers, sigmoid_table
+from .._memory import check_memory
 from ..corpus import Vocabulary, as_corpus, encode_corpus
+from ..errors import FormatError
 from ..io import read_vocab, write_vocab
 from ..store import Vectors
-from ._checkpoint import read_state, sigint_sets_flag, write_state
-from ._params import check_integers, seed_from
+from ._checkpoint import (
+    DivergedError,
+    check_array,
+    check_finite,
+    checkpoint_file,
+    history,
+    integer,
+    read_state,
+    sigint_sets_flag,
+    write_checkpoint,
+    write_state,
+)
+from ._params import check_floats, check_integers, seed_from
 from ._progress import Progress
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
@@ -164,11 +178,9 @@ class SGNS(ParamsMixin):
     def _validate(self):
         check_integers(self, ("dim", "window", "negative", "min_count", "epochs"))
         check_integers(self, ("max_vocab", "threads", "checkpoint_every"), optional=True)
-        if not self.sample >= 0:
-            raise ValueError(f"sample must be >= 0, got {self.sample!r}")
-        if not self.alpha > 0:
-            raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
-        if not 0 <= self.min_alpha <= self.alpha:
+        check_floats(self, ("sample", "min_alpha"), low_open=False)
+        check_floats(self, ("alpha",))
+        if not self.min_alpha <= self.alpha:
             raise ValueError(f"min_alpha must be in [0, alpha={self.alpha}], "
                              f"got {self.min_alpha!r}")
         if self.checkpoint_every is not None and self.checkpoint is None:
@@ -197,11 +209,14 @@ class SGNS(ParamsMixin):
         threads = self.threads or _cores()
         clock = [time.perf_counter()]
         if resume is not None:
-            state = self._read_checkpoint(resume)
+            state = read_dir(lambda: self._read_checkpoint(resume))
             vocab, seed = state["vocab"], state["seed"]
         else:
-            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
             seed = seed_from(self.random_state)
+            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
+            n = len(vocab)
+            check_memory(2 * n * self.dim * 4,
+                         f"SGNS needs 2 x {n} words x {self.dim} dimensions x 4 bytes")
         clock.append(time.perf_counter())
         enc = encode_corpus(corpus, vocab, progress=self.progress)
         clock.append(time.perf_counter())
@@ -222,12 +237,15 @@ class SGNS(ParamsMixin):
             run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
                        keep=keep_probabilities(vocab.counts, self.sample),
                        alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
+            if resume is not None:
+                _check_position(state, run, Path(resume) / "state.json")
             cpu = time.process_time()
             run.train(state)
             clock.append(time.perf_counter())
             cpu = time.process_time() - cpu
         finally:
             enc.close()
+        check_finite("the end", f"alpha={self.alpha}", syn0, syn1)
         self.timings_ = dict(zip(("vocabulary", "encoding", "training"), np.diff(clock).tolist(),
                                  strict=True), training_cpu=cpu)
         self.vocabulary_ = vocab
@@ -243,7 +261,7 @@ class SGNS(ParamsMixin):
 
     def _write_checkpoint(self, vocab, seed, syn0, syn1, epoch, next_job, raw_total,
                           words_done, loss_history, pairs_history, job_loss, job_pairs):
-        with atomic_dir(self.checkpoint) as tmp:
+        with write_checkpoint(self.checkpoint, "sgns") as tmp:
             np.save(tmp / "syn0.npy", syn0)
             np.save(tmp / "syn1.npy", syn1)
             np.save(tmp / "job_loss.npy", job_loss)
@@ -256,17 +274,59 @@ class SGNS(ParamsMixin):
 
     def _read_checkpoint(self, path):
         path = Path(path)
-        state = read_state(path, "sgns", self)
+        state = read_state(path, "sgns", self, _SCHEDULE)
+        self._check_state(path / "state.json", state)
         if state["job_words"] != JOB_WORDS:
             raise ValueError(f"{path}: checkpoint uses jobs of {state['job_words']} words, "
                              f"this wordvec {JOB_WORDS}")
-        words, counts = read_vocab(path / "vocab.txt")
+        words, counts = read_vocab(checkpoint_file(path, state, "vocab.txt"))
         state["vocab"] = Vocabulary(words, counts, state["total_words"])
-        state["syn0"] = np.load(path / "syn0.npy")
-        state["syn1"] = np.load(path / "syn1.npy")
-        state["job_loss"] = np.load(path / "job_loss.npy")
-        state["job_pairs"] = np.load(path / "job_pairs.npy")
+        state["syn0"] = np.load(checkpoint_file(path, state, "syn0.npy"))
+        state["syn1"] = np.load(checkpoint_file(path, state, "syn1.npy"))
+        state["job_loss"] = np.load(checkpoint_file(path, state, "job_loss.npy"))
+        state["job_pairs"] = np.load(checkpoint_file(path, state, "job_pairs.npy"))
+        self._check_arrays(path, state)
         return state
+
+    def _check_state(self, where, state):
+        """`FormatError` naming `where` (state.json) and the field of the first value that
+        does not fit this model (those that depend on the corpus: `_check_position`)."""
+        epoch = integer(state, where, "epoch", 0, self.epochs)
+        for name in ("job_words", "next_job", "raw_total", "total_words", "words_done"):
+            integer(state, where, name, 0, 2**63 - 1)
+        history(state, where, "loss_history", epoch)
+        history(state, where, "pairs_history", epoch, int)
+
+    def _check_arrays(self, path, state):
+        """`FormatError` naming the file of the first loaded array that does not fit."""
+        if len(state["vocab"]) == 0:
+            raise FormatError(checkpoint_file(path, state, "vocab.txt"), "empty vocabulary")
+        shape = (len(state["vocab"]), self.dim)
+        for name in ("syn0", "syn1"):
+            check_array(checkpoint_file(path, state, f"{name}.npy"), state[name], np.float32,
+                        shape)
+        for name, dtype in (("job_loss", np.float64), ("job_pairs", np.int64)):
+            file = checkpoint_file(path, state, f"{name}.npy")
+            array = check_array(file, state[name], dtype, np.shape(state[name]))
+            if array.ndim != 1 or (array < 0).any():
+                raise FormatError(file, "expected a 1-D array of numbers >= 0")
+
+
+def _check_position(state, run, where):
+    """`FormatError` unless the checkpoint's position (`next_job`, `words_done`, the per-job
+    arrays) fits the jobs of this corpus."""
+    epoch, next_job = state["epoch"], state["next_job"]
+    if next_job >= max(run.n_jobs, 1) or (epoch == run.model.epochs and next_job):
+        raise FormatError(where, f"next_job {next_job} is not a job of epoch {epoch + 1} "
+                                 f"(this corpus has {run.n_jobs} jobs an epoch)")
+    words_done = epoch * run.raw_total + int(run.job_words[:next_job].sum())
+    if state["words_done"] != words_done:
+        raise FormatError(where, f"words_done {state['words_done']} does not match epoch "
+                                 f"{epoch} job {next_job} ({words_done} words)")
+    for name in ("job_loss", "job_pairs"):
+        if state[name].shape != (run.n_jobs,):
+            raise FormatError(checkpoint_file(where.parent, state, f"{name}.npy"),
+                              f"expected {run.n_jobs} values, got shape {state[name].shape}")
 
 
 class _Run:
@@ -328,6 +388,8 @@ class _Run:
                     job_pairs[:first_job] = state["job_pairs"][:first_job]
                 bar.set_desc(f"epoch {epoch + 1}/{m.epochs}")
                 done_jobs = self._epoch(epoch, first_job, job_loss, job_pairs, bar, stop)
+                check_finite(f"epoch {epoch + 1}", f"alpha={m.alpha}", self.syn0, self.syn1,
+                             loss=float(job_loss.sum()))
                 if done_jobs == self.n_jobs:
                     self.loss_history.append(float(job_loss.sum()))
                     self.pairs_history.append(int(job_pairs.sum()))
@@ -368,6 +430,8 @@ class _Run:
                             return
                         cursor[0] = j + 1
                     job_loss[j], job_pairs[j] = self._job(epoch, j)
+                    if not math.isfinite(job_loss[j]):
+                        raise DivergedError  # stops every worker; the main thread says why
                     with lock:
                         bar.done += int(self.job_words[j])
             except BaseException as exc:  # surfaced in the main thread
@@ -386,7 +450,7 @@ class _Run:
             bar.update(0, loss=float(job_loss.sum()) / max(int(job_pairs.sum()), 1))
         for w in workers:
             w.join()
-        if errors:
+        if errors and not isinstance(errors[0], DivergedError):
             raise errors[0]
         bar.update(0, loss=float(job_loss.sum()) / max(int(job_pairs.sum()), 1))
         return cursor[0]
