@@ -279,8 +279,9 @@ def test_encoding_errors_policy(tmp_path):
         load(path)
     assert load(path, encoding_errors="latin-1").keys == ["café", "æ\x9d±ä\xba"]
     assert load(path, encoding_errors="replace").keys == ["caf\ufffd", "東\ufffd"]
-    with pytest.raises(ValueError, match="unknown encoding_errors 'ignore'"):
-        load(path, encoding_errors="ignore")
+    assert load(path, encoding_errors="ignore").keys == ["caf", "東"]
+    with pytest.raises(ValueError, match="unknown encoding_errors 'backslashreplace'"):
+        load(path, encoding_errors="backslashreplace")
     clash = write(tmp_path, b"a\xff 1\na\xfe 2\n")
     with pytest.raises(FormatError, match="line 2: duplicate word"):
         load(clash, encoding_errors="replace")
