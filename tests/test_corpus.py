@@ -121,3 +121,95 @@ def test_encode_matches_iteration_on_a_real_corpus(gensim_data):
         got = [enc.ids[a:b].tolist() for a, b in zip(starts, enc.ends, strict=True)]
         assert got == expected
         assert enc.raw_total == vocab.total_words
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Read 64 characters at a time, cutting unfinished lines beyond 16: long lines in tests."""
+    import wordvec.corpus
+
+    monkeypatch.setattr(wordvec.corpus, "BLOCK_CHARS", 64)
+    monkeypatch.setattr(wordvec.corpus, "MAX_WORD", 16)
+
+
+def test_long_lines_come_in_bounded_pieces_cut_exactly(tmp_path, small_blocks):
+    line = " ".join(f"w{i % 37}" for i in range(1000))
+    path = write(tmp_path / "long.txt", f"a b\n{line}\n\nc d e\n{line}")
+    tokens = line.split()
+    chunks = [tokens[i:i + 7] for i in range(0, len(tokens), 7)]
+    assert list(Corpus(path, max_sentence_length=7)) == [["a", "b"], *chunks, ["c", "d", "e"],
+                                                         *chunks]
+    corpus = Corpus(path, max_sentence_length=7)
+    vocab = Vocabulary.build(corpus, min_count=1)
+    assert vocab.total_words == 2 * 1000 + 5
+    with encode_corpus(corpus, vocab) as enc:
+        assert np.diff(enc.ends, prepend=0).tolist() == [2, *map(len, chunks), 3,
+                                                         *map(len, chunks)]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"one two\nthree\x00four\n", r"nul.txt line 2: NUL byte: not a text corpus"),
+    (b"ok\n" + b"x" * 100 + b" y\n", r"nul.txt line 2: a word of over 16 characters"),
+])
+def test_binary_looking_text_is_refused_with_its_line(tmp_path, small_blocks, data, message):
+    path = tmp_path / "nul.txt"
+    path.write_bytes(data)
+    with pytest.raises(FormatError, match=message):
+        Vocabulary.build(Corpus(path), min_count=1)
+
+
+def test_non_utf8_far_into_a_long_line_names_its_line(tmp_path, small_blocks):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"fine\n" + b"word " * 500 + b"\xd0 end\nlast\n")
+    with pytest.raises(FormatError, match=r"bad.txt line 2: not UTF-8"):
+        list(Corpus(path))
+
+
+def _compressed(tmp_path, name, opener, damage):
+    data = "".join(f"line {i} of a corpus\n" for i in range(20000)).encode()
+    path = tmp_path / name
+    with opener(path, "wb") as f:
+        f.write(data)
+    packed = bytearray(path.read_bytes())
+    path.write_bytes(damage(packed))
+    return path
+
+
+@pytest.mark.parametrize("name, opener, damage, kind", [
+    ("cut.gz", gzip.open, lambda b: bytes(b[:len(b) // 2]), "gzip"),
+    ("flipped.gz", gzip.open, lambda b: bytes(b[:200] + b"\xff" * 8 + b[208:]), "gzip"),
+    ("cut.bz2", bz2.open, lambda b: bytes(b[:len(b) // 2]), "bzip2"),
+    ("zeroed.bz2", bz2.open, lambda b: bytes(b[:100] + b"\x00" * 8 + b[108:]), "bzip2"),
+])
+def test_broken_compressed_files_are_format_errors(tmp_path, name, opener, damage, kind):
+    path = _compressed(tmp_path, name, opener, damage)
+    with pytest.raises(FormatError, match=rf"{name}: truncated or corrupt {kind} data \(.+\)"):
+        Vocabulary.build(Corpus(path), min_count=1)
+
+
+def test_tokenize_words_lowercases_and_drops_punctuation_in_any_script(tmp_path):
+    path = write(tmp_path / "raw.txt", "The cat's «Élan», the CAT.\nВ начале июля, в Москве!\n")
+    assert list(Corpus(path, tokenize="lower")) == [
+        ["the", "cat's", "«élan»,", "the", "cat."], ["в", "начале", "июля,", "в", "москве!"]]
+    assert list(Corpus(path, tokenize="words")) == [
+        ["the", "cat", "s", "élan", "the", "cat"], ["в", "начале", "июля", "в", "москве"]]
+    with pytest.raises(ValueError, match="tokenize must be one of whitespace, lower, words"):
+        Corpus(path, tokenize="nltk")
+
+
+def test_raw_text_read_as_it_is_warns(gensim_data):
+    import warnings
+
+    from wordvec.corpus import UntokenizedWarning
+
+    raw = gensim_data("lee_background.cor")  # news articles: capitals, punctuation attached
+    with pytest.warns(UntokenizedWarning, match=r"lee_background.cor looks untokenised: \d+ "
+                      r"of its 1,000 most frequent words carry punctuation \('said\.'"):
+        plain = Vocabulary.build(Corpus(raw), min_count=2)
+    assert "said." in plain.words and "The" in plain.words
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        words = Vocabulary.build(Corpus(raw, tokenize="words"), min_count=2)
+        Vocabulary.build(Corpus(gensim_data("head500.noblanks.cor")), min_count=2)  # tokenised
+    assert "said" in words.words and "said." not in words.words and "The" not in words.words
+    assert words.counts[words.word_to_id["the"]] > plain.counts[plain.word_to_id["the"]]

@@ -1,23 +1,33 @@
 """Streaming tokenised corpora, vocabularies and the integer encoding trainers read.
 
 A corpus is one sentence per line, tokens separated by whitespace, in UTF-8. Nothing here
-loads a whole corpus into memory: text is read in blocks of lines, and the encoded corpus
-lives in a temporary memory-mapped file.
+loads a whole corpus into memory: text is read in blocks of about a million characters, lines
+of any length included, and the encoded corpus lives in a temporary memory-mapped file.
 
 API
 ---
-`Corpus(source, max_sentence_length=10000)`
+`Corpus(source, max_sentence_length=10000, tokenize="whitespace")`
     A re-iterable stream of sentences (lists of str). `source` is a file (plain, `.gz` or
     `.bz2`, chosen by extension), a folder of such files (read in sorted name order, hidden
     files skipped), `"-"` for stdin (spooled to a temporary file on first use, so it can be
     read again), or any re-iterable of token lists (a list of lists, for tests). Lines longer
-    than `max_sentence_length` tokens are cut into chunks of that length, never dropped.
-    Bytes that are not UTF-8 raise `FormatError` naming the file and line.
+    than `max_sentence_length` tokens are cut into sentences of exactly that many (and a
+    shorter last one), never dropped, as word2vec and gensim cut at 10,000; such a line is
+    read in pieces, so a 50 MB line takes about as much memory as 50 MB of short lines.
+    `tokenize` says how a line becomes tokens: "whitespace" splits it as it is (word2vec,
+    fastText and GloVe do the same: the text must be tokenised already), "lower" lower-cases
+    it first, "words" takes `words(line)`, for raw text. `FormatError` names the file (and
+    line) of bytes that are not UTF-8, of a NUL byte or a word of over 262,144 characters
+    (binary data, such as /dev/zero, which would otherwise be read without end), and of a
+    truncated or corrupt .gz/.bz2 file.
+`words(text)`
+    Lower-cased runs of letters and digits, in any script; punctuation separates them.
 `Vocabulary.build(corpus, min_count=5, max_vocab=None, progress=False)`
     Counts the words: `.words` (descending count, ties in order of first appearance),
     `.counts` (int64), `.word_to_id`, `.total_words` (every token seen, including those
     below `min_count`), `len(vocab)`. `ValueError` for an empty corpus or when no word
-    reaches `min_count`.
+    reaches `min_count`. Emits `UntokenizedWarning` when a text corpus read with
+    tokenize="whitespace" looks like raw text (`untokenized_hint`).
 `encode_corpus(corpus, vocab, directory=None, progress=False) -> EncodedCorpus`
     One pass that maps tokens to ids (words outside `vocab` are dropped, as the word2vec C
     tool does) and writes them to `directory` (a fresh temporary folder by default):
@@ -40,15 +50,19 @@ Examples
 """
 
 import bz2
+import codecs
 import contextlib
 import ctypes
 import gc
 import gzip
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
+import warnings
+import zlib
 from collections import Counter
 from itertools import chain, repeat
 from pathlib import Path
@@ -58,7 +72,27 @@ import numpy as np
 from ._slices import read_elements
 from .errors import FormatError
 
-BLOCK_CHARS = 1 << 20  # characters of whole lines read at once
+BLOCK_CHARS = 1 << 20  # characters of text read at once
+MAX_WORD = BLOCK_CHARS // 4  # a longer unfinished line is cut at a space; no word is longer
+TOKENIZE = ("whitespace", "lower", "words")
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits, in any script
+_PUNCT_END = re.compile(r"^[^\w\s]+\w|\w[^\w\s]+$")  # a word with punctuation at an end
+
+
+def words(text):
+    """The lower-cased runs of letters and digits of `text`, in any script.
+
+    Everything else (punctuation, symbols, "_") separates words, as in gensim's
+    `utils.tokenize`, except that digits are kept.
+
+    >>> words("The file, «Élan» (v2.0) isn't here.")
+    ['the', 'file', 'élan', 'v2', '0', 'isn', 't', 'here']
+    """
+    return _WORD.findall(text.lower())
+
+
+_TOKENIZERS = {"whitespace": str.split, "lower": lambda line: line.lower().split(),
+               "words": words}
 
 
 @contextlib.contextmanager
@@ -97,16 +131,71 @@ def _open_text(path):
 
 
 def _first_bad_line(path):
-    """Line number and reason of the first line of `path` that is not UTF-8."""
-    opener = gzip.open if str(path).endswith(".gz") else bz2.open if str(path).endswith(
-        ".bz2") else open
-    with opener(path, "rb") as f:
-        for lineno, line in enumerate(f, 1):
+    """Line number and reason of the first bytes of `path` that are not UTF-8, read in blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with _open_text(path) as f:
+        raw = f.buffer
+        while block := raw.read(BLOCK_CHARS):
             try:
-                line.decode("utf-8")
+                decoder.decode(block)
             except UnicodeDecodeError as exc:
-                return lineno, exc.reason
+                return lines + exc.object.count(b"\n", 0, exc.start), exc.reason
+            lines += block.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return lines, exc.reason
     return None, "not UTF-8"
+
+
+_BROKEN = (EOFError, zlib.error, OSError)  # a truncated or corrupt .gz/.bz2 stream
+
+
+def _read_pieces(f, name):
+    """Yield `(lines, open_end)` from text file `f`: lists of whole lines (without line ends)
+    of about `BLOCK_CHARS` characters. A longer line comes in pieces cut at a space or tab;
+    `open_end` is true when the last line of the list goes on in the next one.
+
+    Raises `FormatError` (file and line) on a NUL byte or on a word of over `MAX_WORD`
+    characters: neither is text, and they would otherwise be read without end.
+    """
+    rest, lineno = "", 1  # the unfinished line, and its number
+    while block := _read(f, name):
+        text = rest + block if rest else block
+        if "\0" in block:
+            bad = text.index("\0")
+            raise FormatError(name, "NUL byte: not a text corpus",
+                              lineno + text.count("\n", 0, bad))
+        end = text.rfind("\n") + 1
+        lines = text[:end].split("\n")[:-1] if end else []
+        lineno += len(lines)
+        rest = text[end:]
+        open_end = False
+        if len(rest) > MAX_WORD:
+            cut = max(rest.rfind(" "), rest.rfind("\t")) + 1
+            if not cut:
+                raise FormatError(name, f"a word of over {MAX_WORD:,} characters: not a "
+                                  "text corpus", lineno)
+            lines.append(rest[:cut])
+            rest, open_end = rest[cut:], True
+        if lines:
+            yield lines, open_end
+    if rest:
+        yield [rest], False
+
+
+def _read(f, name):
+    """The next `BLOCK_CHARS` characters of `f`; `FormatError` if its compressed data break
+    (no line number: the break lies somewhere in the block being decompressed)."""
+    try:
+        return f.read(BLOCK_CHARS)
+    except _BROKEN as exc:
+        if isinstance(exc, OSError) and exc.filename is not None:
+            raise  # the file itself cannot be read: the OS error names it
+        kind = {".gz": "gzip ", ".bz2": "bzip2 "}.get(Path(name).suffix, "")
+        raise FormatError(name, f"truncated or corrupt {kind}data "
+                          f"({exc or type(exc).__name__})") from None
 
 
 class Corpus:
@@ -118,18 +207,23 @@ class Corpus:
         A corpus file (plain, .gz, .bz2), a folder of them, "-" for stdin, or token lists.
     max_sentence_length : int
         Longer lines are cut into chunks of this many tokens.
+    tokenize : {"whitespace", "lower", "words"}
+        How text lines become tokens (see `tokenize`); token lists are used as given.
     """
 
-    def __init__(self, source, max_sentence_length=10000):
+    def __init__(self, source, max_sentence_length=10000, tokenize="whitespace"):
         if max_sentence_length < 1:
             raise ValueError(f"max_sentence_length must be >= 1, got {max_sentence_length}")
+        if tokenize not in TOKENIZE:
+            raise ValueError(f"tokenize must be one of {', '.join(TOKENIZE)}, got {tokenize!r}")
         self.source = source
         self.max_sentence_length = max_sentence_length
+        self.tokenize = tokenize
         self._spool = None
 
     def __repr__(self):
         source = self.source if isinstance(self.source, (str, os.PathLike)) else "<iterable>"
-        return f"Corpus({str(source)!r})"
+        return f"Corpus({str(source)!r}, tokenize={self.tokenize!r})"
 
     @property
     def is_text(self):
@@ -165,23 +259,39 @@ class Corpus:
             with contextlib.suppress(OSError):
                 os.unlink(self._spool)
 
-    def line_blocks(self):
-        """Yield lists of whole lines (str, with line ends) of about `BLOCK_CHARS` characters.
+    def token_blocks(self):
+        """Yield lists of sentences (lists of str) from about `BLOCK_CHARS` characters of text.
 
-        Only for text sources; raises `FormatError` (file and line) on bytes that are not UTF-8.
+        Only for text sources. Lines of any length are read in bounded pieces; a line of more
+        than `max_sentence_length` tokens gives sentences of exactly that many tokens and a
+        shorter last one. Raises `FormatError` naming the file (and line) for text that is not
+        UTF-8, holds a NUL byte, or comes from a truncated or corrupt .gz/.bz2 file.
         """
+        split = _TOKENIZERS[self.tokenize]
+        n = self.max_sentence_length
         for path in self.files():
-            with _open_text(path) as f:
-                try:
-                    while True:
-                        lines = f.readlines(BLOCK_CHARS)
-                        if not lines:
-                            break
-                        yield lines
-                except UnicodeDecodeError:
-                    lineno, reason = _first_bad_line(path)
-                    name = "<stdin>" if path == self._spool else path
-                    raise FormatError(name, f"not UTF-8 ({reason})", lineno) from None
+            name = "<stdin>" if path == self._spool else path
+            carry = []  # tokens of an unfinished long line, fewer than n
+            try:
+                with _open_text(path) as f:
+                    for lines, open_end in _read_pieces(f, name):
+                        sentences = list(map(split, lines))
+                        if carry:
+                            sentences[0] = carry + sentences[0]
+                            carry = []
+                        if open_end:
+                            last = sentences.pop()
+                            whole = len(last) - len(last) % n
+                            carry = last[whole:]
+                            if whole:
+                                sentences.append(last[:whole])
+                        if sentences:
+                            yield sentences
+            except UnicodeDecodeError:
+                lineno, reason = _first_bad_line(path)
+                raise FormatError(name, f"not UTF-8 ({reason})", lineno) from None
+            if carry:
+                yield [carry]
 
     def _chunks(self, tokens):
         n = self.max_sentence_length
@@ -193,9 +303,8 @@ class Corpus:
 
     def __iter__(self):
         if self.is_text:
-            for lines in self.line_blocks():
-                for line in lines:
-                    tokens = line.split()
+            for sentences in self.token_blocks():
+                for tokens in sentences:
                     if tokens:
                         yield from self._chunks(tokens)
         else:
@@ -254,8 +363,8 @@ class Vocabulary:
         total = 0
         with _gc_paused(), Progress("counting words", unit="words", enabled=progress) as bar:
             if corpus.is_text:
-                for lines in corpus.line_blocks():
-                    tokens = "".join(lines).split()
+                for sentences in corpus.token_blocks():
+                    tokens = list(chain.from_iterable(sentences))
                     counter.update(tokens)
                     total += len(tokens)
                     bar.update(len(tokens))
@@ -278,7 +387,42 @@ class Vocabulary:
         # token strings of every block and would keep that memory from being returned.
         words = [w.encode().decode() for w, _ in kept]
         del counter, kept
+        if corpus.is_text and corpus.tokenize == "whitespace":
+            hint = untokenized_hint(words)
+            if hint:
+                warnings.warn(f"{_describe(corpus)} looks untokenised: {hint}; "
+                              "tokenize='words' (--tokenize words) lower-cases it and splits "
+                              "off punctuation", UntokenizedWarning, stacklevel=2)
         return cls(words, counts, total)
+
+
+class UntokenizedWarning(UserWarning):
+    """The vocabulary of a text corpus read as it is looks like raw, untokenised text."""
+
+
+def untokenized_hint(words, top=1000):
+    """Why `words` (most frequent first) look like untokenised text, or "" if they do not.
+
+    They do when, among the `top` most frequent, at least 3% carry punctuation at an end
+    ("said.", "(the") or at least 2% are capitalised twins of another ("The" beside "the").
+    The thresholds separate raw English news (5.6% and 4.9% in gensim's lee_background.cor)
+    from tokenised text (GloVe 6B's vocabulary: 1.2% and 0%, from "u.s." and "'s").
+    """
+    top_words = words[:top]
+    if not top_words:
+        return ""
+    known = set(top_words)
+    punct = [w for w in top_words if len(w) > 1 and _PUNCT_END.search(w)]
+    cased = [w for w in top_words if w != w.lower() and w.lower() in known]
+    reasons = []
+    if len(punct) >= 0.03 * len(top_words):
+        reasons.append(f"{len(punct)} of its {len(top_words):,} most frequent words carry "
+                       f"punctuation ({', '.join(map(repr, punct[:3]))})")
+    if len(cased) >= 0.02 * len(top_words):
+        twins = ", ".join(f"{w!r}/{w.lower()!r}" for w in cased[:2])
+        reasons.append(f"{len(cased)} of its {len(top_words):,} most frequent words are "
+                       f"capitalised twins of others ({twins})")
+    return "; ".join(reasons)
 
 
 class EncodedCorpus:
@@ -378,7 +522,7 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
                 Progress("encoding", unit="words", total=vocab.total_words,
                          enabled=progress) as bar, _gc_paused():
             if corpus.is_text:
-                blocks = (list(map(str.split, lines)) for lines in corpus.line_blocks())
+                blocks = corpus.token_blocks()
             else:
                 blocks = _batched(corpus, 10000)
             for token_lists in blocks:

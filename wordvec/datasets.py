@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._atomic import atomic_file, atomic_new_dir
+from .corpus import words
 from .errors import WordvecError
 
 # Bump when the text a source gives changes; it is part of the stamp in the `.meta` file.
@@ -106,15 +107,15 @@ PROFILES = {
 # A sentence ends at . ! or ? followed by space and an upper-case letter or digit (possibly
 # after an opening quote or bracket).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_NON_TOKEN = re.compile(r"[^a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def normalise(text):
     """Yield one line of space-separated `[a-z0-9]+` tokens per sentence of `text`.
 
-    Accents are removed (NFKD, combining marks dropped) before lower-casing; every other
-    character separates tokens, so "Don't" gives "don t". Sentences of fewer than 2 tokens
-    are dropped.
+    Accents are removed (NFKD, combining marks dropped) and other non-ASCII characters become
+    spaces; the tokens are then `wordvec.corpus.words` (what `wordvec train --tokenize words`
+    uses), so "Don't" gives "don t". Sentences of fewer than 2 tokens are dropped.
 
     Examples
     --------
@@ -122,12 +123,11 @@ def normalise(text):
     ['cafe au lait', 'it s 9 o clock']
     """
     for sentence in _SENTENCE_END.split(text):
-        if sentence.isascii():                   # NFKD leaves ASCII as it is: skip the slow path
-            sentence = sentence.lower()
-        else:
+        if not sentence.isascii():               # NFKD leaves ASCII as it is: skip the slow path
             decomposed = unicodedata.normalize("NFKD", sentence)
-            sentence = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-        tokens = _NON_TOKEN.sub(" ", sentence).split()
+            sentence = _NON_ASCII.sub(" ", "".join(c for c in decomposed
+                                                   if not unicodedata.combining(c)))
+        tokens = words(sentence)
         if len(tokens) >= 2:
             yield " ".join(tokens)
 
