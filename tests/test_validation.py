@@ -369,3 +369,137 @@ def test_sigterm_stops_training_between_jobs_and_writes_the_checkpoint(tmp_path)
     state = json.loads((ck / "state.json").read_text())
     assert 1 <= state["epoch"] < 500 and not out.exists()
     assert Path(ck).is_dir()
+
+
+# ---------------------------------------------------------------------------- saved models
+def _files(folder):
+    """model.json as a dict, and the path of the (versioned) params.npz it names."""
+    meta = json.loads((folder / "model.json").read_text())
+    return meta, folder / meta.get("files", {}).get("params.npz", "params.npz")
+
+
+def _corrupt_model(folder, change):
+    """Apply `change(meta, arrays, params_path)`: it edits meta/arrays in place or returns
+    "raw" after writing the files itself."""
+    meta, params = _files(folder)
+    with np.load(params) as data:
+        arrays = {k: data[k] for k in data.files}
+    if not isinstance(change(meta, arrays, params), str):
+        (folder / "model.json").write_text(json.dumps(meta))
+        np.savez(params, **arrays)
+
+
+def _truncate(meta, arrays, params):
+    params.write_bytes(params.read_bytes()[:200])
+    return "raw"
+
+
+def _as_list(meta, arrays, params):
+    (params.parent / "model.json").write_text("[1, 2]")
+    return "raw"
+
+
+CHARLM_CORRUPTIONS = [
+    (_as_list, "expected a JSON object"),
+    (_truncate, "params.npz: unreadable"),
+    (lambda m, a, p: a.pop("rnn.W_h" if "rnn.W_h" in a else sorted(a)[0]), "missing array"),
+    (lambda m, a, p: a.update(extra=np.zeros(2)), "unexpected array 'extra'"),
+    (lambda m, a, p: a["dense.W"].fill(np.nan), "array 'dense.W' holds NaN"),
+    (lambda m, a, p: a.update({"dense.b": a["dense.b"][:-1]}), "array 'dense.b': expected"),
+    (lambda m, a, p: a.update({"dense.W": a["dense.W"].astype(np.float32)}), "'dense.W'"),
+    (lambda m, a, p: a.update(loss_history=a["loss_history"][:3]), "'loss_history'"),
+    (lambda m, a, p: m["params"].update(hidden="5"), "hidden must be an integer >= 1"),
+    (lambda m, a, p: m["params"].update(hidden=0), "hidden must be an integer >= 1"),
+    (lambda m, a, p: m["params"].update(cell="tanh"), "cell must be one of"),
+    (lambda m, a, p: m["params"].update(bogus=1), "params must have the keys"),
+    (lambda m, a, p: m.update(params=[1]), "params must be dict"),
+    (lambda m, a, p: m.update(vocab=m["vocab"][1:]), "vocab must be a list of distinct"),
+    (lambda m, a, p: m.update(vocab=[*m["vocab"], 5]), "vocab must be a list of distinct"),
+    (lambda m, a, p: m.update(names="abc"), "names must be a list of strings"),
+]
+
+
+@pytest.fixture(scope="module")
+def charlm_folder(tmp_path_factory):
+    from wordvec.models.charlm import CharLM
+
+    folder = tmp_path_factory.mktemp("charlm") / "m"
+    CharLM(hidden=5, iterations=30, random_state=0).fit(["abca", "cab", "bac"]).save(folder)
+    return folder
+
+
+@pytest.mark.parametrize("change, message", CHARLM_CORRUPTIONS)
+def test_charlm_model_is_validated_on_load(charlm_folder, tmp_path, change, message):
+    from wordvec.models.charlm import CharLM
+
+    folder = _copy(charlm_folder, tmp_path)
+    _corrupt_model(folder, change)
+    with pytest.raises(FormatError, match=message) as info:
+        CharLM.load(folder)
+    assert str(folder) in str(info.value)
+
+
+def test_charlm_hidden_size_beyond_memory_is_refused(charlm_folder, tmp_path):
+    from wordvec.models.charlm import CharLM
+
+    folder = _copy(charlm_folder, tmp_path)
+    _corrupt_model(folder, lambda m, a, p: m["params"].update(hidden=10**9))
+    with pytest.raises(MemoryError, match="memory available"):
+        CharLM.load(folder)
+
+
+def test_cli_sample_from_a_damaged_model_is_one_line(charlm_folder, tmp_path):
+    folder = _copy(charlm_folder, tmp_path)
+    assert run("charlm", "sample", "--model", folder, "-n", 2, "--seed", 0).returncode == 0
+    _corrupt_model(folder, _truncate)
+    one_line_error(run("charlm", "sample", "--model", folder, "-n", 2), "params.npz",
+                   "unreadable")
+
+
+@pytest.fixture(scope="module")
+def emoji_store():
+    from wordvec import Vectors
+
+    words = ["i", "love", "you", "food", "eat", "sad", "happy", "ball", "play"]
+    rng = np.random.default_rng(0)
+    return Vectors(words, rng.standard_normal((len(words), 6)).astype(np.float32))
+
+
+@pytest.fixture(scope="module")
+def emoji_folder(emoji_store, tmp_path_factory):
+    from wordvec.models.emojify import EmojifierMean
+
+    folder = tmp_path_factory.mktemp("emojify") / "m"
+    sentences = ["i love you", "eat food", "sad", "play ball", "happy"]
+    EmojifierMean(emoji_store, epochs=5, random_state=0).fit(sentences, [0, 4, 3, 1, 2]) \
+        .save(folder)
+    return folder
+
+
+EMOJIFY_CORRUPTIONS = [
+    (_as_list, "expected a JSON object"),
+    (_truncate, "unreadable"),
+    (lambda m, a, p: a["W"].fill(np.nan), "array 'W' holds NaN"),
+    (lambda m, a, p: a.pop("b"), "missing array 'b'"),
+    (lambda m, a, p: a.update(W=a["W"][:, :2]), "array 'W': expected"),
+    (lambda m, a, p: m["params"].update(epochs="5"), "epochs must be an integer"),
+    (lambda m, a, p: m["params"].update(learning_rate=float("inf")), "learning_rate must be"),
+    (lambda m, a, p: m["params"].update(hidden=3), "params must have the keys"),
+    (lambda m, a, p: m.update(classes=[]), "classes must be a list of distinct labels"),
+    (lambda m, a, p: m.update(dim="6"), "dim must be an integer"),
+    (lambda m, a, p: m.update(fingerprint="x"), "fingerprint must be"),
+    (lambda m, a, p: m.update(loss_history=[float("nan")]), "loss_history must be"),
+]
+
+
+@pytest.mark.parametrize("change, message", EMOJIFY_CORRUPTIONS)
+def test_emojify_model_is_validated_on_load(emoji_folder, emoji_store, tmp_path, change,
+                                            message):
+    from wordvec.models import emojify
+
+    folder = _copy(emoji_folder, tmp_path)
+    assert emojify.load(folder, vectors=emoji_store).predict(["i love you"]).shape == (1,)
+    _corrupt_model(folder, change)
+    with pytest.raises(FormatError, match=message) as info:
+        emojify.load(folder, vectors=emoji_store)
+    assert str(folder) in str(info.value)

@@ -17,18 +17,41 @@ Examples
 """
 
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .._estimator import ParamsMixin
+from .._memory import check_memory
+from ..errors import FormatError
 from ..nn import SGD, Dense, Recurrent, clip_by_value, softmax, softmax_cross_entropy
 from ..nn.cells import CELLS
+from ..nn.serialize import check_arrays, check_field, finite_number
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
 from ..train._progress import Progress
 
 NEWLINE = "\n"
+
+
+def _check_params(path, params):
+    """`params` of a saved model, each checked as `fit` would (`FormatError` naming it)."""
+    names = set(CharLM._param_names()) - {"progress"}
+    if set(params) != names:
+        raise FormatError(Path(path) / "model.json",
+                          f"params must have the keys {', '.join(sorted(names))}, "
+                          f"got {', '.join(sorted(params))}")
+    check_field(path, params, "cell", str, lambda v: v in CELLS, f"one of {sorted(CELLS)}")
+    for name in ("hidden", "iterations"):
+        check_field(path, params, name, int, lambda v: v >= 1, "an integer >= 1")
+    for name in ("learning_rate", "clip"):
+        check_field(path, params, name, (int, float), lambda v: finite_number(v) and v > 0,
+                    "a finite number > 0")
+    check_field(path, params, "lowercase", bool)
+    check_field(path, params, "random_state", (int, type(None)),
+                lambda v: v is None or 0 <= v < 2**63, "None or an integer >= 0")
+    return params
 
 
 def read_names(text):
@@ -185,14 +208,28 @@ class CharLM(ParamsMixin):
 
     @classmethod
     def load(cls, path):
-        """Read a model written by `save`."""
+        """Read a model written by `save`; every field and array is checked (`FormatError`
+        naming the file and entry)."""
         meta, arrays = _load_files(path, kind="charlm")
-        model = cls(**meta["params"])
-        model.vocab_ = meta["vocab"]
+        params = check_field(path, meta, "params", dict)
+        model = cls(**_check_params(path, params))
+        model.vocab_ = check_field(
+            path, meta, "vocab", list,
+            lambda v: len(v) >= 2 and v[0] == NEWLINE and len(set(v)) == len(v)
+            and all(isinstance(c, str) and len(c) == 1 for c in v),
+            "a list of distinct characters starting with a newline")
         model.char_to_ix_ = {c: i for i, c in enumerate(model.vocab_)}
-        model.names_ = meta["names"]
-        model.loss_history_ = arrays.pop("loss_history")
+        model.names_ = check_field(path, meta, "names", list,
+                                   lambda v: all(isinstance(n, str) for n in v),
+                                   "a list of strings")
+        n, h = len(model.vocab_), model.hidden
+        check_memory(8 * (4 * h * (h + n + 1) + n * (h + 1)),
+                     f"a {model.cell} model of {h} hidden units needs 8 bytes x "
+                     f"(4 x {h} x ({h} + {n} + 1) + {n} x ({h} + 1))")
         model._build(None)
+        check_arrays(path, arrays, {**model._params(),
+                                    "loss_history": np.empty(model.iterations)})
+        model.loss_history_ = arrays.pop("loss_history")
         for key, value in arrays.items():
             layer, k = key.split(".")
             (model.rnn_ if layer == "rnn" else model.dense_).params[k] = np.array(value)

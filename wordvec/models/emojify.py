@@ -42,7 +42,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .._estimator import ParamsMixin
+from .._memory import check_memory
+from ..errors import FormatError
 from ..nn import Adam, Dense, Dropout, Embedding, Recurrent, softmax, softmax_cross_entropy
+from ..nn.serialize import check_arrays, check_field, finite_number
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
 from ..store import Vectors
@@ -171,7 +174,7 @@ class _Emojifier(ParamsMixin):
         _save_files(path, meta, self._arrays())
 
     @classmethod
-    def _from_meta(cls, meta, arrays, vectors):
+    def _from_meta(cls, meta, arrays, vectors, path):
         model = cls(vectors, **meta["params"])
         model.vectors_ = vectors
         model.vectors_path_ = meta["vectors_path"]
@@ -181,7 +184,12 @@ class _Emojifier(ParamsMixin):
         if "max_len" in meta:
             model.max_len_ = meta["max_len"]
         model.embedding_ = Embedding(vectors)
-        model._build(len(model.classes_))
+        h, d, k = getattr(model, "hidden", 0), meta["dim"], len(model.classes_)
+        check_memory(4 * (4 * h * (3 * h + d + 2) + (h or d) * k),
+                     f"an Emojify model of {h} hidden units needs 4 bytes x (4 x {h} x (3 x {h} "
+                     f"+ {d} + 2) + {h or d} x {k})")
+        model._build(k)
+        check_arrays(path, arrays, model._arrays())
         model._set_arrays(arrays)
         return model
 
@@ -195,6 +203,7 @@ def load(path, vectors=None):
     from ..io import load as load_vectors
 
     meta, arrays = _load_files(path, kind=("emojify-mean", "emojify-lstm"))
+    _check_meta(path, meta)
     if vectors is None:
         if meta["vectors_path"] is None:
             raise ValueError(f"{path}: the model was trained on an in-memory store; "
@@ -210,7 +219,42 @@ def load(path, vectors=None):
     if _fingerprint(vectors, words)[1] != digest:
         warnings.warn(f"{path}: these vectors differ from the ones the model was trained on",
                       stacklevel=2)
-    return cls._from_meta(meta, arrays, vectors)
+    return cls._from_meta(meta, arrays, vectors, path)
+
+
+def _check_meta(path, meta):
+    """`FormatError` naming model.json and the field of the first malformed value."""
+    cls = {"emojify-mean": EmojifierMean, "emojify-lstm": EmojifierLSTM}[meta["kind"]]
+    params = check_field(path, meta, "params", dict)
+    names = set(cls._param_names()) - {"vectors", "progress"}
+    if set(params) != names:
+        raise FormatError(Path(path) / "model.json",
+                          f"params must have the keys {', '.join(sorted(names))}, "
+                          f"got {', '.join(sorted(params))}")
+    positive = (lambda v: v >= 1, "an integer >= 1")
+    for name in ("epochs", "hidden", "batch_size"):
+        if name in names:
+            check_field(path, params, name, int, *positive)
+    check_field(path, params, "learning_rate", (int, float),
+                lambda v: finite_number(v) and v > 0, "a finite number > 0")
+    if "dropout" in names:
+        check_field(path, params, "dropout", (int, float),
+                    lambda v: finite_number(v) and 0 <= v < 1, "a number in [0, 1)")
+    check_field(path, params, "random_state", (int, type(None)),
+                lambda v: v is None or 0 <= v < 2**63, "None or an integer >= 0")
+    check_field(path, meta, "classes", list,
+                lambda v: v and len(set(map(repr, v))) == len(v)
+                and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in v),
+                "a list of distinct labels")
+    check_field(path, meta, "vectors_path", (str, type(None)))
+    check_field(path, meta, "dim", int, *positive)
+    check_field(path, meta, "fingerprint", list,
+                lambda v: len(v) == 2 and isinstance(v[0], list) and isinstance(v[1], str)
+                and all(isinstance(w, str) for w in v[0]), "[words, hash]")
+    check_field(path, meta, "loss_history", list,
+                lambda v: all(finite_number(x) for x in v), "a list of finite numbers")
+    if cls is EmojifierLSTM:
+        check_field(path, meta, "max_len", int, *positive)
 
 
 class EmojifierMean(_Emojifier):

@@ -14,6 +14,9 @@ Examples
 """
 
 import json
+import math
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -46,10 +49,56 @@ def _load_model(path, kind):
         meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise FormatError(path / "model.json", f"invalid JSON: {exc}", exc.lineno) from None
+    except UnicodeDecodeError as exc:
+        raise FormatError(path / "model.json", f"not UTF-8 ({exc})") from None
+    if not isinstance(meta, dict):
+        raise FormatError(path / "model.json", f"expected a JSON object, got "
+                                               f"{type(meta).__name__}")
     kinds = (kind,) if isinstance(kind, str) else tuple(kind)
     if meta.get("kind") not in kinds:
         raise FormatError(path, f"expected a {' or '.join(kinds)} model, got {meta.get('kind')!r}")
-    with np.load(published(path, path / "model.json", meta, "params.npz"),
-                 allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
+    try:
+        with np.load(published(path, path / "model.json", meta, "params.npz"),
+                     allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise   # read_dir reads the manifest again
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, KeyError, OSError) as exc:
+        raise FormatError(path / "params.npz", f"unreadable ({exc})") from None
     return meta, arrays
+
+
+def check_field(path, meta, name, kind, test=None, expected=None):
+    """`meta[name]` if it is a `kind` (a type or tuple; bool is no int) passing `test`, else a
+    `FormatError` naming `path`/model.json and the field (`expected` says what it should be)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    value = meta.get(name)
+    ok = isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
+    if not ok or (test is not None and not test(value)):
+        raise FormatError(Path(path) / "model.json",
+                          f"{name} must be {expected or getattr(kind, '__name__', kind)}, "
+                          f"got {value!r}"[:300])
+    return value
+
+
+def finite_number(value):
+    """True for an int or float that is finite (for `check_field` tests)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) \
+        and math.isfinite(value)
+
+
+def check_arrays(path, arrays, expected):
+    """`FormatError` naming `path`/params.npz and the entry unless `arrays` has exactly the
+    names of `expected` (name -> array), each of its shape and dtype, all values finite."""
+    where = Path(path) / "params.npz"
+    for name in sorted(set(expected) - set(arrays)):
+        raise FormatError(where, f"missing array {name!r}")
+    for name in sorted(set(arrays) - set(expected)):
+        raise FormatError(where, f"unexpected array {name!r}")
+    for name, model in expected.items():
+        array = arrays[name]
+        if array.shape != model.shape or array.dtype != model.dtype:
+            raise FormatError(where, f"array {name!r}: expected {model.dtype} {model.shape}, "
+                                     f"got {array.dtype} {array.shape}")
+        if not np.isfinite(array).all():
+            raise FormatError(where, f"array {name!r} holds NaN or infinite values")
