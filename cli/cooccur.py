@@ -25,7 +25,7 @@ from .common import COUNT, Memory
 @click.option("--tmp-dir", default=None, metavar="DIR",
               help="Folder for the shards (default: beside the output).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def cooccur(corpus, output, window, min_count, max_vocab, memory, symmetric, tmp_dir, as_json,
             quiet):
     """Count co-occurrences of CORPUS (file, .gz/.bz2, folder, or - for stdin).

