@@ -1,5 +1,6 @@
 """Options and output helpers shared by the commands."""
 
+import contextlib
 import json
 
 import click
@@ -95,3 +96,18 @@ def print_neighbours(pairs, as_json):
     width = max((len(w) for w, _ in pairs), default=0)
     for word, score in pairs:
         click.echo(f"{word:<{width}}  {score:.4f}")
+
+
+@contextlib.contextmanager
+def warning_lines(*ignored):
+    """Print each Python warning raised inside as one `wordvec: warning: ...` line on stderr
+    (once per place it comes from), except those of the `ignored` categories."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        for category in ignored:
+            warnings.simplefilter("ignore", category)
+        warnings.showwarning = lambda message, *args, **kwargs: click.echo(
+            f"wordvec: warning: {message}", err=True)
+        yield

@@ -25,9 +25,12 @@ from .common import COUNT, Memory
 @click.option("--tmp-dir", default=None, metavar="DIR",
               help="Folder for the shards (default: beside the output).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON.")
+@click.option("--tokenize", type=click.Choice(["whitespace", "lower", "words"]),
+              help="How lines become words: whitespace (the default: as they are), lower, or "
+                   "words (raw text: lower-cased, punctuation dropped); see `wordvec train`.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def cooccur(corpus, output, window, min_count, max_vocab, memory, symmetric, tmp_dir, as_json,
-            quiet):
+            quiet, tokenize):
     """Count co-occurrences of CORPUS (file, .gz/.bz2, folder, or - for stdin).
 
     \b
@@ -37,12 +40,17 @@ def cooccur(corpus, output, window, min_count, max_vocab, memory, symmetric, tmp
     """
     import time
 
+    from wordvec.corpus import Corpus, UntokenizedWarning
     from wordvec.train.cooccur import count_cooccurrences
 
+    from .common import warning_lines
+
     start = time.perf_counter()
-    X = count_cooccurrences(corpus, output, window=window, symmetric=symmetric,
-                            min_count=min_count, max_vocab=max_vocab, memory=memory,
-                            tmp_dir=tmp_dir, progress=not quiet)
+    with warning_lines(*((UntokenizedWarning,) if quiet or tokenize else ())):
+        X = count_cooccurrences(Corpus(corpus, tokenize=tokenize or "whitespace"), output,
+                                window=window, symmetric=symmetric, min_count=min_count,
+                                max_vocab=max_vocab, memory=memory, tmp_dir=tmp_dir,
+                                progress=not quiet)
     meta = dict(X.meta, seconds=round(time.perf_counter() - start, 2))
     if as_json:
         click.echo(json.dumps(meta))

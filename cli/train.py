@@ -56,12 +56,19 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
               help="Write the checkpoint every N epochs (and on Ctrl-C).")
 @click.option("--resume", metavar="DIR",
               help="Continue from a checkpoint folder (same corpus and settings).")
+@click.option("--tokenize", type=click.Choice(["whitespace", "lower", "words"]),
+              help="How lines become words. whitespace (the default): split at spaces and "
+                   "tabs, as word2vec, fastText and GloVe do, for text tokenised already; "
+                   "lower: the same, lower-cased; words: lower-cased runs of letters and "
+                   "digits in any script, punctuation dropped, for raw text (as gensim's "
+                   "simple_preprocess). Without it, text that looks untokenised gets a warning.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
-def train(corpus, out, model, fmt, resume, quiet, **options):
+def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
     """Train word vectors on CORPUS and save them to OUT.
 
     CORPUS is one sentence per line, whitespace-separated tokens, UTF-8: a file (plain, .gz,
-    .bz2), a folder of such files, or - for stdin.
+    .bz2), a folder of such files, or - for stdin; --tokenize words reads raw text. Lines of
+    more than 10,000 words are cut into sentences of 10,000 (as word2vec and gensim do).
 
     \b
     Example:
@@ -72,7 +79,13 @@ def train(corpus, out, model, fmt, resume, quiet, **options):
     """
     from pathlib import Path
 
-    from wordvec.corpus import Corpus
+    from wordvec.corpus import Corpus, UntokenizedWarning
+
+    from .common import warning_lines
+
+    # the warning that CORPUS looks untokenised, unless asked for quiet or --tokenize was given
+    ignored = (UntokenizedWarning,) if quiet or tokenize else ()
+    how = tokenize or "whitespace"
     from wordvec.io import format_for_path
     from wordvec.train.sgns import SGNS
 
@@ -95,14 +108,18 @@ def train(corpus, out, model, fmt, resume, quiet, **options):
             raise click.UsageError("give CORPUS or --cooccur DIR, not both")
         estimator = GloVe(progress=not quiet, **kwargs)
         _check(estimator)
-        estimator.fit(None if corpus is None else Corpus(corpus), cooccurrence=cooccur,
-                      resume=resume)
+        if corpus is None and tokenize is not None:
+            raise click.UsageError("--tokenize applies to CORPUS, not to --cooccur counts")
+        with warning_lines(*ignored):
+            estimator.fit(None if corpus is None else Corpus(corpus, tokenize=how),
+                          cooccurrence=cooccur, resume=resume)
     else:
         if corpus is None or cooccur is not None:
             raise click.UsageError("--model sgns trains on CORPUS (--cooccur is for glove)")
         estimator = SGNS(progress=not quiet, **kwargs)
         _check(estimator)
-        estimator.fit(Corpus(corpus), resume=resume)
+        with warning_lines(*ignored):
+            estimator.fit(Corpus(corpus, tokenize=how), resume=resume)
     estimator.vectors_.save(out, format=fmt)
     if not quiet:
         v = estimator.vectors_
