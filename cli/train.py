@@ -1,5 +1,9 @@
 """`wordvec train`: learn word vectors from a text corpus."""
 
+import contextlib
+import sys
+from pathlib import Path
+
 import click
 
 from .common import COUNT, NON_NEGATIVE, POSITIVE, SEED, Memory
@@ -110,7 +114,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
         _check(estimator)
         if corpus is None and tokenize is not None:
             raise click.UsageError("--tokenize applies to CORPUS, not to --cooccur counts")
-        with warning_lines(*ignored):
+        with warning_lines(*ignored), _resume_hint(options["checkpoint"]):
             estimator.fit(None if corpus is None else Corpus(corpus, tokenize=how),
                           cooccurrence=cooccur, resume=resume)
     else:
@@ -118,7 +122,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
             raise click.UsageError("--model sgns trains on CORPUS (--cooccur is for glove)")
         estimator = SGNS(progress=not quiet, **kwargs)
         _check(estimator)
-        with warning_lines(*ignored):
+        with warning_lines(*ignored), _resume_hint(options["checkpoint"]):
             estimator.fit(Corpus(corpus, tokenize=how), resume=resume)
     estimator.vectors_.save(out, format=fmt)
     if not quiet:
@@ -132,3 +136,25 @@ def _check(estimator):
         estimator._validate()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _resume_hint(checkpoint):
+    """On Ctrl-C (or SIGTERM) after a checkpoint was written, end with the command that
+    continues from it: this command line with --resume CHECKPOINT."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        if checkpoint is None or not (Path(checkpoint) / "state.json").is_file():
+            raise
+        import shlex
+
+        args, skip = [], False
+        for arg in sys.argv[1:]:   # the same command, without a --resume it had
+            if not skip and not arg.startswith("--resume"):
+                args.append(arg)
+            skip = arg == "--resume"
+        how = "interrupted" if type(exc) is KeyboardInterrupt else "terminated"
+        command = shlex.join(["wordvec", *args, "--resume", str(checkpoint)])
+        click.echo(f"wordvec: {how}; resume with: {command}", err=True)
+        sys.exit(130 if how == "interrupted" else 143)

@@ -131,3 +131,32 @@ def test_help_examples_use_stores_that_exist():
         written |= set(re.findall(r"wordvec convert \S+ (\S+)", text))
         for store in re.findall(r"--vectors\s+([\w./-]*[\w/])", text):
             assert store in {"glove-6b-50d", "PATH"} | written or "." in store, (name, store)
+
+
+def test_ctrl_c_with_a_checkpoint_prints_the_resume_command(tmp_path, gensim_data):
+    import shlex
+    import signal
+    import time
+
+    def interrupted_run(args):
+        env = {k: v for k, v in os.environ.items() if k != "WORDVEC_VECTORS"}
+        proc = subprocess.Popen([sys.executable, "-m", "wordvec", *args], cwd=tmp_path, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "ck" / "state.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        return proc.returncode, stderr
+
+    args = ["train", str(gensim_data("lee_background.cor")), "-o", "out", "--checkpoint", "ck",
+            "--checkpoint-every", "1", "--epochs", "1000", "--threads", "1", "--seed", "1", "-q"]
+    code, stderr = interrupted_run(args)
+    assert code == 130, stderr
+    prefix = "wordvec: interrupted; resume with: "
+    assert stderr.startswith(prefix) and len(stderr.splitlines()) == 1, stderr
+    command = shlex.split(stderr[len(prefix):])
+    assert command == ["wordvec", *args, "--resume", "ck"]
+    code, again = interrupted_run(command[1:])   # a valid command (no usage error)
+    assert code == 130 and again == stderr, again
