@@ -167,11 +167,20 @@ SGNS_PARAMS = dict(dim=8, epochs=2, min_count=1, threads=1, random_state=3, prog
 @pytest.fixture(scope="module")
 def sgns_checkpoint(corpus, tmp_path_factory):
     """A checkpoint written after epoch 1 of 2, over jobs of 5,000 words (10 an epoch)."""
+    write = SGNS._write_checkpoint
+
+    def write_then_stop(self, *args, **kwargs):
+        write(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
     mp = pytest.MonkeyPatch()
     mp.setattr(sgns_module, "JOB_WORDS", 5000)
+    mp.setattr(SGNS, "_write_checkpoint", write_then_stop)
     folder = tmp_path_factory.mktemp("sgns") / "ck"
-    SGNS(checkpoint=folder, checkpoint_every=1, **{**SGNS_PARAMS, "epochs": 1}).fit(corpus)
+    with pytest.raises(KeyboardInterrupt):
+        SGNS(checkpoint=folder, checkpoint_every=1, **SGNS_PARAMS).fit(corpus)
     mp.undo()
+    assert json.loads((folder / "state.json").read_text())["epoch"] == 1
     return folder
 
 
@@ -270,7 +279,7 @@ def test_cli_resume_from_a_corrupt_checkpoint_or_with_another_seed(corpus, tmp_p
     ck = tmp_path / "ck"
     args = ["train", corpus, "-o", tmp_path / "o.wv", "--dim", 8, "--min-count", 1,
             "--threads", 1, "-q"]
-    assert run(*args, "--epochs", 1, "--seed", 3, "--checkpoint", ck,
+    assert run(*args, "--epochs", 2, "--seed", 3, "--checkpoint", ck,
                "--checkpoint-every", 1).returncode == 0
     one_line_error(run(*args, "--epochs", 2, "--seed", 4, "--resume", ck),
                    "seed 3", "random_state=4")
