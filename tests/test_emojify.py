@@ -168,3 +168,56 @@ def test_model_trained_on_packaged_glove_predicts_from_any_folder(tmp_path, monk
                                   "--json", "lets play baseball"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["label"] == 1
+
+
+def wordvec(*args, cwd):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "wordvec", *args], cwd=cwd, env=os.environ,
+                          capture_output=True, text=True)
+
+
+def test_cli_trains_on_the_users_csv_and_names_a_bad_line(small_store, tmp_path):
+    """Our own labelled sentences in the course's CSV format (extra columns, CRLF, quoting)."""
+    mine = tmp_path / "mine.csv"
+    mine.write_bytes("I adore you,0,,\r\n\"we won the match, again\",1\r\nlet us have lunch,4\r\n"
+                     "this is so sad,3,, [3]\r\n\r\nI am happy,2\r\n".encode())
+    result = wordvec("emojify", "train", "--vectors", str(small_store), "--data", str(mine),
+                     "--test", str(mine), "-o", "emo", "-q", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["train_accuracy"] == report["test_accuracy"] == 1.0
+    assert np.sum(report["confusion_matrix"]) == 5
+    alone = wordvec("emojify", "train", "--vectors", str(small_store), "--data", str(mine),
+                    "-o", "emo2", "-q", cwd=tmp_path)   # no --test: no test set of the course's
+    assert alone.returncode == 0 and alone.stdout.splitlines() == [
+        "train accuracy 1.000 (5 sentences)", "wrote emo2"]
+
+    bad = tmp_path / "bad.csv"
+    for text, message in [("I adore you,0\nlunch now,lunch\n",
+                           "line 2: the label (second column) must be 0-4, got 'lunch'"),
+                          ("I adore you,0\n,3\n", "line 2: the sentence (first column) is empty"),
+                          ("I adore you,7\n", "line 1: the label (second column) must be 0-4"),
+                          ("\n\n", "no labelled sentences")]:
+        bad.write_text(text)
+        result = wordvec("emojify", "train", "--vectors", str(small_store), "--data", str(bad),
+                         "-o", "never", "-q", cwd=tmp_path)
+        assert result.returncode == 1 and not (tmp_path / "never").exists()
+        assert result.stderr.startswith(f"wordvec: error: {bad}")
+        assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_cli_predict_refuses_a_sentence_without_a_known_word(small_store, tmp_path):
+    trained = wordvec("emojify", "train", "--vectors", str(small_store), "-o", "emo", "-q",
+                      "--epochs", "50", cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    result = wordvec("emojify", "predict", "--model", "emo", "zzqxv blorptastic", "I adore you",
+                     cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ("wordvec: error: no word of 'zzqxv blorptastic' is in the vectors; "
+                             "cannot pick an emoji\n")
+    assert result.stdout.splitlines()[0].endswith("I adore you")   # the others are answered
+    alone = wordvec("emojify", "predict", "--model", "emo", "--json", "zzqxv", cwd=tmp_path)
+    assert alone.returncode == 1 and json.loads(alone.stdout) == []

@@ -69,11 +69,35 @@ def load_emoji_data(split="train"):
     if split not in files:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     text = resources.files("wordvec.data").joinpath(files[split]).read_text(encoding="utf-8")
+    return _read_labelled(io.StringIO(text), files[split])
+
+
+def read_emoji_csv(path):
+    """``(sentences, labels)`` from a CSV in the course's format: ``sentence,label`` rows,
+    labels 0-4 (see `label_to_emoji`), further columns ignored; `FormatError` naming the line.
+
+    >>> X, y = read_emoji_csv("my_sentences.csv")   # doctest: +SKIP
+    """
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return _read_labelled(f, path)
+
+
+def _read_labelled(stream, path):
     sentences, labels = [], []
-    for row in csv.reader(io.StringIO(text)):
-        if row:
-            sentences.append(row[0].strip())
-            labels.append(int(row[1]))
+    rows = csv.reader(stream)
+    for row in rows:
+        if not any(field.strip() for field in row):
+            continue
+        sentence, label = row[0].strip(), (row[1].strip() if len(row) > 1 else "")
+        if not sentence:
+            raise FormatError(path, "the sentence (first column) is empty", rows.line_num)
+        if label not in {str(i) for i in range(len(EMOJIS))}:
+            raise FormatError(path, f"the label (second column) must be 0-{len(EMOJIS) - 1}, "
+                                    f"got {label!r}", rows.line_num)
+        sentences.append(sentence)
+        labels.append(int(label))
+    if not sentences:
+        raise FormatError(path, "no labelled sentences")
     return sentences, np.array(labels, dtype=np.int64)
 
 
