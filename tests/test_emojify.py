@@ -182,8 +182,8 @@ def wordvec(*args, cwd):
 def test_cli_trains_on_the_users_csv_and_names_a_bad_line(small_store, tmp_path):
     """Our own labelled sentences in the course's CSV format (extra columns, CRLF, quoting)."""
     mine = tmp_path / "mine.csv"
-    mine.write_bytes("I adore you,0,,\r\n\"we won the match, again\",1\r\nlet us have lunch,4\r\n"
-                     "this is so sad,3,, [3]\r\n\r\nI am happy,2\r\n".encode())
+    mine.write_bytes(b'I adore you,0,,\r\n"we won the match, again",1\r\nlet us have lunch,4\r\n'
+                     b"this is so sad,3,, [3]\r\n\r\nI am happy,2\r\n")
     result = wordvec("emojify", "train", "--vectors", str(small_store), "--data", str(mine),
                      "--test", str(mine), "-o", "emo", "-q", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
