@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import POSITIVE, SEED
+from .common import POSITIVE, SEED, check_output
 
 
 @click.group()
@@ -44,6 +44,7 @@ def train(names_file, output, cell, hidden, iterations, learning_rate, clip, see
     Example:
       wordvec charlm train dinos.txt -o dino-gru --cell gru --iterations 35000
     """
+    check_output(output, names_file)
     from wordvec.models.charlm import CharLM, read_names
 
     model = CharLM(cell=cell, hidden=hidden, iterations=iterations, learning_rate=learning_rate,

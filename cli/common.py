@@ -38,6 +38,26 @@ class Memory(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def check_output(output, *inputs):
+    """Usage error (exit 2) when the output path `output` is one of `inputs` or lies inside
+    one of them (a folder): a command never writes over what it reads."""
+    import os
+
+    if output is None or str(output) == "-":
+        return
+    out = os.path.realpath(output)
+    for given in inputs:
+        given = getattr(given, "name", given)   # an open click.File
+        if not isinstance(given, (str, os.PathLike)) or str(given) == "-" \
+                or not os.path.exists(given):
+            continue
+        source = os.path.realpath(given)
+        if out == source or out.startswith(source.rstrip(os.sep) + os.sep):
+            what = "is" if out == source else "is inside"
+            raise click.UsageError(f"the output {output} {what} the input {given}; "
+                                   f"choose another output path")
+
+
 DEFAULT_VECTORS = "glove-6b-50d"   # read when neither --vectors nor $WORDVEC_VECTORS is given
 
 

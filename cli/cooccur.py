@@ -40,11 +40,18 @@ def cooccur(corpus, output, window, min_count, max_vocab, memory, symmetric, tmp
     """
     import time
 
+    from wordvec._atomic import TargetExistsError, check_target
     from wordvec.corpus import Corpus, UntokenizedWarning
-    from wordvec.train.cooccur import count_cooccurrences
+    from wordvec.train.cooccur import FORMAT, count_cooccurrences
 
-    from .common import warning_lines
+    from .common import check_output, warning_lines
 
+    check_output(output, corpus)
+    check_output(tmp_dir, corpus)
+    try:
+        check_target(output, "meta.json", FORMAT)
+    except TargetExistsError as exc:
+        raise click.UsageError(str(exc)) from None
     start = time.perf_counter()
     with warning_lines(*((UntokenizedWarning,) if quiet or tokenize else ())):
         X = count_cooccurrences(Corpus(corpus, tokenize=tokenize or "whitespace"), output,

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import load_vectors, vectors_option
+from .common import check_output, load_vectors, vectors_option
 
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")   # as in wordvec.io.FORMATS
 
@@ -50,6 +50,7 @@ def debias(vectors_path, output, pairs_file, exclude_file, equalize_file, format
       wordvec debias --vectors glove-6b-50d -o glove-debiased
       wordvec debias --vectors glove-6b-50d -o out --pairs race_pairs.txt --exclude keep.txt
     """
+    check_output(output, vectors_path, pairs_file, exclude_file, equalize_file)
     from wordvec.debias import bias_report, debias
 
     vectors = load_vectors(vectors_path)

@@ -46,28 +46,88 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(f"wordvec_cli.{module}"), attr)
 
     def invoke(self, ctx):
+        _quiet_library_warnings()
+        _terminate_like_interrupt()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except KeyboardInterrupt:
-            click.echo("wordvec: interrupted", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo(f"wordvec: {'terminated' if terminated else 'interrupted'}", err=True)
+            sys.exit(143 if terminated else 130)
         except BrokenPipeError:
             # The reader went away (`wordvec similar ... | head`): stop quietly, as cat does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
         except Exception as exc:
-            from wordvec.errors import WordvecError
-
-            expected = (WordvecError, KeyError, ValueError, OSError, MemoryError)
-            if not isinstance(exc, expected) or os.environ.get("WORDVEC_DEBUG"):
+            if os.environ.get("WORDVEC_DEBUG") or not _expected(exc):
                 raise
-            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            if isinstance(exc, OSError) and exc.filename is not None:
-                message = f"{exc.filename}: {exc.strerror or exc}"
-            click.echo(f"wordvec: error: {message}", err=True)
+            click.echo(f"wordvec: error: {one_line(exc)}", err=True)
             sys.exit(1)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every save and temporary folder cleans up."""
+
+
+def _terminate_like_interrupt():
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def handler(signum, frame):
+            raise Terminated()
+        signal.signal(signal.SIGTERM, handler)
+
+
+def _quiet_library_warnings():
+    """Warnings of wordvec itself print as one `wordvec: warning:` line; those of the
+    libraries underneath (numpy's RuntimeWarnings, deprecations) do not reach the user."""
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if f"{os.sep}wordvec{os.sep}" in filename and not issubclass(
+                category, (RuntimeWarning, DeprecationWarning)):
+            click.echo(f"wordvec: warning: {_cut(str(message))}", err=True)
+
+    warnings.showwarning = show
+
+
+def _expected(exc):
+    """Whether `exc` is bad input or a failing system call (one line), not a bug (traceback)."""
+    import zlib
+
+    from wordvec.errors import WordvecError
+
+    expected = (WordvecError, KeyError, ValueError, OSError, MemoryError, EOFError, zlib.error,
+                RecursionError)
+    try:
+        import lzma
+        expected += (lzma.LZMAError,)
+    except ImportError:
+        pass
+    return isinstance(exc, expected)
+
+
+def one_line(exc):
+    """The message of `exc` on one line, naming the file of a failing system call, with long
+    quoted words cut."""
+    message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    if isinstance(exc, OSError) and exc.filename is not None:
+        message = f"{exc.filename}: {exc.strerror or exc}"
+    elif isinstance(exc, MemoryError):
+        message = f"out of memory{': ' + str(exc) if str(exc) else ''}"
+    elif isinstance(exc, RecursionError):
+        message = f"input nested too deeply ({exc})"
+    elif isinstance(exc, EOFError):
+        message = str(exc) or "unexpected end of a compressed or truncated file"
+    text = " ".join(str(message).split()) or type(exc).__name__
+    return _cut(text)
+
+
+def _cut(text, limit=400):
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from .common import load_vectors, vectors_option
+from .common import check_output, load_vectors, vectors_option
 
 
 @click.command()
@@ -36,6 +36,8 @@ def project(vectors_path, words, method, top, words_file, output, csv_path, seed
       wordvec project --vectors glove-6b-50d --top 300 --method pca -o top.png
       wordvec project --vectors glove-6b-50d king queen man woman paris france -o six.png
     """
+    check_output(output, vectors_path, words_file)
+    check_output(csv_path, vectors_path, words_file, output)
     from wordvec.projection import plot, project_2d, read_groups, save_csv
 
     if sum(map(bool, (words, top, words_file))) != 1:

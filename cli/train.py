@@ -99,6 +99,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
         raise FileNotFoundError(2, "No such directory", str(parent))
     if options["checkpoint"] is None:  # a resumed run keeps checkpointing where it came from
         options["checkpoint"] = resume
+    _check_outputs(out, fmt, options["checkpoint"], model, corpus, options["cooccur"], resume)
     cooccur = options.pop("cooccur")
     names = _GLOVE if model == "glove" else _PARAMS
     for k, v in options.items():
@@ -128,6 +129,27 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
     if not quiet:
         v = estimator.vectors_
         click.echo(f"saved {len(v)} x {v.dim} vectors to {out}", err=True)
+
+
+def _check_outputs(out, fmt, checkpoint, model, *inputs):
+    """Before any training: the outputs are no inputs, and hold nothing a save must not
+    replace (a user's folder, a file where a folder goes)."""
+    from wordvec._atomic import TargetExistsError, check_target
+    from wordvec.io import NATIVE_FORMAT, format_for_path
+
+    from .common import check_output
+
+    check_output(out, *inputs)
+    check_output(checkpoint, *[i for i in inputs if i != checkpoint])
+    if checkpoint is not None and Path(out).resolve() == Path(checkpoint).resolve():
+        raise click.UsageError(f"the output {out} is also the --checkpoint folder")
+    try:
+        if format_for_path(out, fmt) == "native":
+            check_target(out, "meta.json", NATIVE_FORMAT)
+        if checkpoint is not None:
+            check_target(checkpoint, "state.json", f"wordvec-{model}-checkpoint")
+    except TargetExistsError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _check(estimator):

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import load_vectors, vectors_option
+from .common import check_output, load_vectors, vectors_option
 
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")   # as in wordvec.io.FORMATS
 
@@ -75,6 +75,7 @@ def convert(source, target, format, limit, words_file):
       wordvec convert glove100k - --to word2vec --limit 1000 | head
       wordvec convert glove-6b-50d task.wv --words task_vocab.txt   # a model's vocabulary
     """
+    check_output(target, source, words_file)
     if target == "-" and format in (None, "native"):
         raise click.UsageError("writing to - (standard output) needs --to word2vec, "
                                "word2vec-binary or glove")

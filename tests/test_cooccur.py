@@ -174,4 +174,9 @@ def test_cli_cooccur(lee, tmp_path):
     assert_exact(load_cooccurrence(out), brute_force(sentences, vocab, 4, False))
     assert "nonzeros" in result.output
     bad = CliRunner().invoke(main, ["cooccur", str(path), "-o", str(out), "--window", "50"])
-    assert bad.exit_code == 1 and "window must be an integer in 1..20" in bad.output
+    assert bad.exit_code == 2 and "--window" in bad.output and "1<=x<=20" in bad.output
+    # An output that is the corpus would overwrite it: a usage error, the corpus untouched.
+    before = path.read_bytes()
+    same = CliRunner().invoke(main, ["cooccur", str(path), "-o", str(path), "--quiet"])
+    assert same.exit_code == 2 and "is the input" in same.output
+    assert path.read_bytes() == before

@@ -64,6 +64,14 @@ class TargetExistsError(WordvecError, ValueError):
     """The output path holds something a save must not replace."""
 
 
+def _raise_named(exc, target):
+    """Re-raise `exc`; a failing system call that names no file (a full disk: "[Errno 28] No
+    space left on device") is re-raised naming the save's target."""
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+        raise OSError(exc.errno, f"{exc.strerror or exc} (while saving)", str(target)) from exc
+    raise exc
+
+
 def _umask():
     mask = os.umask(0)
     os.umask(mask)
@@ -136,24 +144,37 @@ def atomic_path(path):
     if path.is_dir():
         raise TargetExistsError(f"{path}: is a folder; not replacing it with a file")
     sweep_dead(parent, re.compile(rf"^\.{re.escape(path.name)}\.[A-Za-z0-9_]+\.tmp$"))
-    # Created under a name the sweep ignores, locked, then renamed to the swept pattern: a
-    # concurrent sweep never sees this file unlocked.
-    fd, fresh = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=parent)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    tmp = fresh[:-len(".new")] + ".tmp"
+    fd, tmp = _locked(lambda: tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                               dir=parent))
     try:
-        os.rename(fresh, tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; saved files get the usual mode
         yield tmp
         _fsync_file(tmp)
         os.replace(tmp, path)
         _fsync_dir(parent)
-    except BaseException:
-        for leftover in (fresh, tmp):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(leftover)
-        raise
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        _raise_named(exc, path)
     finally:
+        os.close(fd)
+
+
+def _locked(make):
+    """(fd, path) of a new file or folder from `make()` (mkstemp or mkdtemp), under an flock.
+    A concurrent sweep may delete it in the instant before the lock is taken: then make
+    another (the lock is only trusted once the name is seen to still be ours)."""
+    while True:
+        made = make()
+        fd, name = made if isinstance(made, tuple) else (None, made)
+        if fd is None:
+            fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(name).st_ino == os.fstat(fd).st_ino:
+                return fd, name
+        except FileNotFoundError:
+            pass
         os.close(fd)
 
 
@@ -257,12 +278,12 @@ def atomic_dir(path, manifest, family):
             staging.mkdir(mode=0o777 & ~_umask())
             yield staging
             _publish(path, staging, manifest, family, version, old)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             if created:                      # leave no empty folder of ours behind
                 with contextlib.suppress(OSError):
                     os.rmdir(path)
-            raise
+            _raise_named(exc, path)
     finally:
         os.close(lock)
 
@@ -377,14 +398,9 @@ def private_tempdir(prefix, dir=None):
     first removes folders of the same prefix left by processes that were killed."""
     parent = Path(dir) if dir else Path(tempfile.gettempdir())
     sweep_dead(parent, re.compile(rf"^{re.escape(prefix)}[A-Za-z0-9_]+$"))
-    fresh = Path(tempfile.mkdtemp(prefix=f".new-{prefix}", dir=parent))
-    fd = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    folder = parent / fresh.name[len(".new-"):]
+    fd, folder = _locked(lambda: tempfile.mkdtemp(prefix=prefix, dir=parent))
     try:
-        os.rename(fresh, folder)
-        yield folder
+        yield Path(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(fresh, ignore_errors=True)
         os.close(fd)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from .errors import FormatError
 
+MAX_BYTES = 16 << 20   # headers are small; a larger file is not one (and is not read whole)
+
 
 def read_header(path, format, version, missing):
     """Read the JSON file `path` and check that it names `format` at a version <= `version`.
@@ -14,11 +16,18 @@ def read_header(path, format, version, missing):
     """
     path = Path(path)
     try:
-        header = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise FormatError(path.parent, missing) from None
+    if len(raw) > MAX_BYTES:
+        raise FormatError(path, f"larger than {MAX_BYTES >> 20} MB: not a wordvec header")
+    try:
+        header = json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise FormatError(path, f"unreadable ({exc})") from None
+    except RecursionError:
+        raise FormatError(path, "unreadable (nested too deeply)") from None
     if not isinstance(header, dict) or header.get("format") != format:
         raise FormatError(path, f"not a {format} file")
     if not isinstance(header.get("version"), int):
