@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= data
 
-.PHONY: install test lint bench demo clean
+.PHONY: install test stress lint bench demo clean
 
 install: $(VENV)/.installed
 
@@ -16,6 +16,11 @@ $(VENV)/.installed: pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Slow checks with real processes: kill -9 at every step of a save (needs strace), 10,000
+# loads racing a writer, SIGTERM mid-save. A few minutes; CI runs it after `make test`.
+stress: install
+	$(BIN)/python -m pytest -q -m stress tests/stress
 
 lint: install
 	$(BIN)/ruff check wordvec cli tests benchmarks
