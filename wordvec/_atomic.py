@@ -392,15 +392,23 @@ def atomic_new_dir(path):
         raise
 
 
+def open_private(prefix, suffix="", dir=None, folder=True):
+    """A new temporary folder (or file) in `dir` (default: the system's) and the fd of the
+    flock that marks it as in use until that fd is closed; first removes the folders (files)
+    of the same prefix and suffix that killed processes left behind."""
+    parent = Path(dir) if dir else Path(tempfile.gettempdir())
+    sweep_dead(parent, re.compile(rf"^{re.escape(prefix)}[A-Za-z0-9_]+{re.escape(suffix)}$"))
+    make = tempfile.mkdtemp if folder else tempfile.mkstemp
+    fd, name = _locked(lambda: make(prefix=prefix, suffix=suffix, dir=parent))
+    return Path(name), fd
+
+
 @contextlib.contextmanager
 def private_tempdir(prefix, dir=None):
-    """Yield a new temporary folder, locked while this process lives and removed afterwards;
-    first removes folders of the same prefix left by processes that were killed."""
-    parent = Path(dir) if dir else Path(tempfile.gettempdir())
-    sweep_dead(parent, re.compile(rf"^{re.escape(prefix)}[A-Za-z0-9_]+$"))
-    fd, folder = _locked(lambda: tempfile.mkdtemp(prefix=prefix, dir=parent))
+    """Yield a new temporary folder (`open_private`), removed afterwards."""
+    folder, fd = open_private(prefix, dir=dir)
     try:
-        yield Path(folder)
+        yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         os.close(fd)

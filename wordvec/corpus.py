@@ -60,7 +60,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import warnings
 import zlib
 from collections import Counter
@@ -248,16 +247,21 @@ class Corpus:
 
     def _stdin_file(self):
         if self._spool is None:
-            fd, name = tempfile.mkstemp(prefix="wordvec-stdin-", suffix=".txt")
-            with os.fdopen(fd, "wb") as out:
+            from ._atomic import open_private
+
+            # Locked while this process lives: a later run removes it if this one is killed.
+            name, self._spool_lock = open_private("wordvec-stdin-", ".txt", folder=False)
+            with open(name, "wb") as out:
                 shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
-            self._spool = Path(name)
+            self._spool = name
         return self._spool
 
     def __del__(self):
         if getattr(self, "_spool", None) is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self._spool)
+            with contextlib.suppress(OSError):
+                os.close(self._spool_lock)
 
     def token_blocks(self):
         """Yield lists of sentences (lists of str) from about `BLOCK_CHARS` characters of text.
@@ -475,6 +479,9 @@ class EncodedCorpus:
         self._fds.clear()
         if self._owned:
             shutil.rmtree(self.directory, ignore_errors=True)
+        if getattr(self, "_lock", None) is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self):
         return self
@@ -511,7 +518,12 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
 
     corpus = as_corpus(corpus)
     owned = directory is None
-    directory = Path(tempfile.mkdtemp(prefix="wordvec-encoded-") if owned else directory)
+    lock = None
+    if owned:   # locked while this process lives: a later run removes it if this one is killed
+        from ._atomic import open_private
+
+        directory, lock = open_private("wordvec-encoded-")
+    directory = Path(directory)
     get = vocab.word_to_id.get
     max_len = corpus.max_sentence_length
     n_tokens = n_raw = n_sentences = longest = 0
@@ -542,11 +554,14 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
             with open(directory / "raw_ends.int64", "r+b") as f_raw:
                 f_raw.seek(-8, os.SEEK_END)
                 f_raw.write(np.int64(n_raw).tobytes())
-        return EncodedCorpus(directory, n_tokens, n_sentences, n_raw if n_sentences else 0,
-                             longest, owned)
+        encoded = EncodedCorpus(directory, n_tokens, n_sentences, n_raw if n_sentences else 0,
+                                longest, owned)
+        encoded._lock = lock
+        return encoded
     except BaseException:
         if owned:
             shutil.rmtree(directory, ignore_errors=True)
+            os.close(lock)
         raise
 
 

@@ -186,3 +186,29 @@ def test_sigterm_cleans_up_a_save_in_progress(tmp_path):
     assert proc.returncode == 143 and err.strip().splitlines()[-1] == "wordvec: terminated"
     assert which_version(target, old, new) == "old"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_work_folders_of_killed_runs_are_swept_by_the_next_run(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    rng = np.random.default_rng(0)
+    words = np.array([f"w{i}" for i in range(2000)])
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(rng.choice(words, 20)) for _ in range(60000)))
+    cmd = [*WORDVEC, "train", str(corpus), "-o", str(tmp_path / "v"), "--min-count", "1",
+           "--epochs", "50", "--dim", "20", "-q"]
+    victim = subprocess.Popen(cmd, env=env)
+    while not any(p.name.startswith("wordvec-encoded-") for p in temp.iterdir()):
+        assert victim.poll() is None
+        time.sleep(0.01)
+    time.sleep(0.5)
+    victim.kill()
+    victim.wait()
+    left = [p.name for p in temp.iterdir()]
+    assert any(name.startswith("wordvec-encoded-") for name in left)
+    # The next run removes the dead run's folder (and, when done, its own).
+    live = subprocess.Popen([*cmd[:-5], "--epochs", "1", "--dim", "5", "-q"], env=env)
+    assert live.wait(timeout=600) == 0
+    assert [p.name for p in temp.iterdir()] == []
+    assert wordvec.load(tmp_path / "v").dim == 5
