@@ -73,25 +73,44 @@ def debias(vectors_path, output, pairs_file, exclude_file, equalize_file, format
 def bias(vectors_path, words, pairs_file, exclude_file, equalize_file, analogies, as_json):
     """Report the bias of WORDS (default: built-in professions): cosine with the bias direction
     and projection on it (the direction as a unit vector), before and after `wordvec debias`
-    with the same options, and their mean absolute values.
+    with the same options, and their mean absolute values. Positive values lean to the first
+    word of each pair (woman, she ... by default), negative to the second (man, he ...).
+    Built-in professions the store lacks are counted on stderr.
 
     \b
     Examples:
       wordvec bias --vectors glove-6b-50d receptionist nurse engineer
       wordvec bias --vectors glove-6b-50d --analogies --json
     """
-    from wordvec.debias import analogy_change, bias_report, debias
+    from wordvec.debias import (
+        analogy_change,
+        bias_report,
+        debias,
+        default_pairs,
+        default_professions,
+    )
 
     vectors = load_vectors(vectors_path)
     lists = _read_lists(pairs_file, exclude_file, equalize_file)
+    if not words:
+        professions = default_professions()
+        words = [w for w in professions if w in vectors]
+        if not words:
+            raise ValueError(f"none of the {len(professions)} built-in professions is in "
+                             f"{vectors_path}; name the words to report")
+        if len(words) < len(professions):
+            click.echo(f"wordvec: {len(professions) - len(words)} of {len(professions)} "
+                       f"professions not in the store", err=True)
+    pairs = lists["pairs"] or [p for p in default_pairs() if p[0] in vectors and p[1] in vectors]
     result = debias(vectors, **lists)
-    report = bias_report(vectors, result, words=list(words) or None, pairs=lists["pairs"])
+    report = bias_report(vectors, result, words=list(words), pairs=lists["pairs"])
     report = report[["cos_before", "cos_after", "proj_before", "proj_after"]]
     means = report.abs().mean()
     change = analogy_change(vectors, result) if analogies else None
     if as_json:
         out = {"words": [{"word": w, **row} for w, row in report.to_dict("index").items()],
-               "mean_abs": means.to_dict()}
+               "mean_abs": means.to_dict(), "positive": [p[0] for p in pairs],
+               "negative": [p[1] for p in pairs]}
         if change is not None:
             out["analogies"] = change.to_dict("index")
         click.echo(json.dumps(out, ensure_ascii=False))
@@ -99,7 +118,11 @@ def bias(vectors_path, words, pairs_file, exclude_file, equalize_file, analogies
     width = max([len(w) for w in report.index] + [len("mean |x|")])
     click.echo(f"{'word':<{width}}" + "".join(f"  {c:>12}" for c in report.columns))
     for word, row in [*report.iterrows(), ("mean |x|", means)]:
-        click.echo(f"{word:<{width}}" + "".join(f"  {x:>12.6f}" for x in row))
+        # + 0.0 turns the -0.0 of a rounded -3e-09 into 0.0
+        click.echo(f"{word:<{width}}" + "".join(f"  {round(x, 6) + 0.0:>12.6f}" for x in row))
+    more = " ..." if len(pairs) > 3 else ""
+    firsts, seconds = (", ".join(p[i] for p in pairs[:3]) + more for i in (0, 1))
+    click.echo(f"positive: toward {firsts}; negative: toward {seconds}")
     if change is not None:
         for name, row in change.iterrows():
             click.echo(f"analogies {name}: {row['accuracy']:.4f} "

@@ -212,3 +212,36 @@ def test_cli_bias_report(glove_20k_store):
     result = runner.invoke(main, ["bias", "--vectors", str(glove_20k_store), "nurse", "qqzzxx"])
     assert result.exit_code == 1
     assert "'qqzzxx' not in vocabulary" in result.output
+
+
+def test_cli_bias_on_a_small_store_counts_the_missing_and_names_the_sides(glove, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from wordvec.debias import default_professions
+
+    Vectors(glove.keys[:3000], glove.vectors[:3000]).save(tmp_path / "g3k")
+    professions = default_professions()
+    missing = sum(w not in glove.keys[:3000] for w in professions)
+    assert 0 < missing < len(professions)
+    result = subprocess.run([sys.executable, "-m", "wordvec", "bias", "--vectors", "g3k"],
+                            cwd=tmp_path, env=os.environ, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"wordvec: {missing} of {len(professions)} professions not in the "
+                             f"store\n")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + len(professions) - missing + 2
+    assert "-0.000000" not in result.stdout   # debiased values of -3e-09 print as 0.000000
+    assert lines[-1] == "positive: toward woman, girl, she ...; negative: toward man, boy, he ..."
+    sides = subprocess.run([sys.executable, "-m", "wordvec", "bias", "--vectors", "g3k", "she",
+                            "he"], cwd=tmp_path, env=os.environ, capture_output=True, text=True)
+    she, he = (float(line.split()[1]) for line in sides.stdout.splitlines()[1:3])
+    assert she > 0.1 and he < -0.1 and sides.stderr == ""   # the sides are as the line says
+    none = Vectors(["woman", "man", "apple"], glove[["woman", "man", "apple"]])
+    none.save(tmp_path / "tiny")
+    result = subprocess.run([sys.executable, "-m", "wordvec", "bias", "--vectors", "tiny"],
+                            cwd=tmp_path, env=os.environ, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == (f"wordvec: error: none of the {len(professions)} built-in "
+                             "professions is in tiny; name the words to report\n")
