@@ -146,3 +146,26 @@ def test_broken_inputs_are_one_line_naming_the_file(tmp_path):
     long_word = "x" * 100_000
     line = one_error_line(run("similar", long_word, "--vectors", tmp_path / "store2"))
     assert len(line) < 1000
+
+
+@pytest.mark.parametrize(("head", "says"), [
+    (b"\xef\xbb\xbf2 2\n", "byte-order mark"), (b"+2 2\n", "two plain whole numbers")])
+def test_a_bad_header_is_reported_on_line_1(tmp_path, head, says):
+    path = tmp_path / "v.txt"
+    path.write_bytes(head + b"a 1 2\nb 1 1\n")
+    line = one_error_line(run("info", "--vectors", path))
+    assert "line 1:" in line and says in line
+
+
+def test_a_store_of_no_words_with_counts_round_trips(tmp_path):
+    empty = wordvec.Vectors([], np.zeros((0, 3), np.float32), counts=np.zeros(0, np.int64))
+    empty.save(tmp_path / "s")
+    assert len(wordvec.load(tmp_path / "s")) == 0
+
+
+def test_a_count_beyond_int64_is_a_format_error(tmp_path):
+    store = tmp_path / "s"
+    wordvec.Vectors(["a"], np.ones((1, 2), np.float32), counts=np.array([3])).save(store)
+    vocab = store / json.loads((store / "meta.json").read_text())["files"]["vocab.txt"]
+    vocab.write_text("a\t" + "1" * 23 + "\n")
+    assert "too large" in one_error_line(run("info", "--vectors", store))

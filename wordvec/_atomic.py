@@ -67,8 +67,13 @@ class TargetExistsError(WordvecError, ValueError):
 def _raise_named(exc, target):
     """Re-raise `exc`; a failing system call that names no file (a full disk: "[Errno 28] No
     space left on device") is re-raised naming the save's target."""
-    if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
-        raise OSError(exc.errno, f"{exc.strerror or exc} (while saving)", str(target)) from exc
+    if isinstance(exc, OSError) and exc.filename is None:
+        message = exc.strerror or str(exc)
+        if exc.errno is None:   # numpy's "N requested and M written": say why, when it is so
+            with contextlib.suppress(OSError):
+                if shutil.disk_usage(Path(target).parent).free < 1 << 20:
+                    message = f"no space left on device ({message})"
+        raise OSError(exc.errno, f"{message} (while saving)", str(target)) from exc
     raise exc
 
 

@@ -483,8 +483,15 @@ def detect_format(path):
         head = f.read(_SNIFF_BYTES)
     if not head.strip():
         raise FormatError(path, "empty file")
+    if head.startswith(b"\xef\xbb\xbf"):
+        raise FormatError(path, "starts with a UTF-8 byte-order mark (U+FEFF), which no vector "
+                                "format has; remove its first 3 bytes", 1)
     first, _, rest = head.partition(b"\n")
     fields = first.split()
+    if len(fields) == 2 and all(re.fullmatch(rb"[+-]?\d+", f) for f in fields) and not (
+            fields[0].isdigit() and fields[1].isdigit()):
+        raise FormatError(path, f"header {first.strip()[:40]!r}: expected 'n_words dim' as two "
+                                f"plain whole numbers", 1)
     if len(fields) != 2 or not (fields[0].isdigit() and fields[1].isdigit()):
         return "glove"
     dim = int(fields[1])

@@ -212,3 +212,26 @@ def test_work_folders_of_killed_runs_are_swept_by_the_next_run(tmp_path):
     assert live.wait(timeout=600) == 0
     assert [p.name for p in temp.iterdir()] == []
     assert wordvec.load(tmp_path / "v").dim == 5
+
+
+def test_a_full_disk_fails_one_line_and_keeps_the_old_version(tmp_path):
+    """A real full file system: a 256 KB tmpfs (CI runs as root, which may mount one)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)], check=True)
+    try:
+        rng = np.random.default_rng(0)
+        small = wordvec.Vectors([f"s{i}" for i in range(500)], rng.normal(size=(500, 8)))
+        big = wordvec.Vectors([f"b{i}" for i in range(20000)], rng.normal(size=(20000, 8)))
+        big.save(tmp_path / "big.txt")
+        for name in ("store", "store.txt"):
+            small.save(disk / name)
+            proc = subprocess.run([*WORDVEC, "convert", str(tmp_path / "big.txt"),
+                                   str(disk / name)], capture_output=True, text=True)
+            assert proc.returncode == 1 and "Traceback" not in proc.stderr
+            line, = proc.stderr.strip().splitlines()
+            assert str(disk / name) in line and "no space left on device" in line.lower(), line
+            assert wordvec.load(disk / name).keys == small.keys      # the old version, whole
+            assert litter(disk, disk / name) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
