@@ -156,6 +156,11 @@ class QueryMixin:
         """A word or a raw vector -> its unit float32 vector."""
         return self.normed[self.index(item)] if isinstance(item, str) else _unit(self._vector(item))
 
+    def _unit_rows(self, rows):
+        """Unit-length rows: from `normed` once built, else just these rows (so that one
+        approximate query does not normalise the whole store)."""
+        return self._normed[rows] if self._normed is not None else _unit(self._vectors[rows])
+
     def _restrict(self, restrict_vocab):
         """Number of leading rows a search looks at."""
         if restrict_vocab is None:
@@ -191,7 +196,7 @@ class QueryMixin:
                 if ignore_missing and item not in self.key_to_index:
                     continue
                 row = self.index(item)
-                vector = self.normed[row] if pre_normalize else self._vectors[row]
+                vector = self._unit_rows(row) if pre_normalize else self._vectors[row]
                 used.append(row)
             else:
                 vector = self._vector(item)
@@ -350,7 +355,7 @@ class QueryMixin:
         if topn is None:
             return self.normed[:n_rows] @ query
         rows = self._candidates(query, topn + len(used), n_rows, index)
-        matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
+        matrix = self.normed[:n_rows] if rows is None else self._unit_rows(rows)
         scores = (matrix @ query)[None, :]
         exclude = np.array([used], dtype=np.int64).reshape(1, -1)
         ids, best = _top(scores, topn, exclude, None if rows is None else rows[None, :])
@@ -448,9 +453,9 @@ class QueryMixin:
             query, _ = self._combine(positive, negative)
             rows = self._candidates(query, topn + len(used), n_rows, index)
         matrix = self.normed[:n_rows] if rows is None else self.normed[rows]
-        cos = (matrix @ terms.T + 1) / 2  # (n_candidates, n_terms), shifted to [0, 1]
-        scores = cos[:, :len(positive)].prod(axis=1) / (cos[:, len(positive):].prod(axis=1)
-                                                        + epsilon)
+        cos = (terms @ matrix.T + 1) / 2  # (n_terms, n_candidates), shifted to [0, 1]
+        # products over axis 0 (a row at a time, as gensim's): fast, unlike a short axis 1
+        scores = cos[:len(positive)].prod(axis=0) / (cos[len(positive):].prod(axis=0) + epsilon)
         if topn is None:
             return scores
         exclude = np.array([used], dtype=np.int64).reshape(1, -1)

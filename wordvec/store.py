@@ -66,7 +66,8 @@ class Vectors(QueryMixin):
     # ------------------------------------------------------------------ lookup
     @property
     def vectors(self):
-        """The `(n_words, dim)` float32 matrix (read-only when memory-mapped)."""
+        """The `(n_words, dim)` matrix: float32 unless made with another `dtype` (read-only
+        when memory-mapped)."""
         return self._vectors
 
     @vectors.setter
