@@ -8,10 +8,12 @@ DATA ?= data
 
 install: $(VENV)/.installed
 
+# PYTHONWARNINGS: setuptools' "Editable installation" note (the package mapped from cli/ gets
+# a meta path finder) is information, not a problem; it stays out of make demo's output.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
 test: install
@@ -45,6 +47,11 @@ demo: install
 	$(BIN)/wordvec info --vectors $(DEMO_OUT)
 	$(BIN)/wordvec similar --vectors $(DEMO_OUT) -n 8 france
 	$(BIN)/wordvec analogy --vectors $(DEMO_OUT) -n 5 french france spain
+	@echo
+	@echo "Next: . $(BIN)/activate, then try"
+	@echo "  wordvec analogy king man woman      # the packaged GloVe 6B 50d when no --vectors is given"
+	@echo "  wordvec similar music --vectors $(DEMO_OUT)  # the vectors trained just now"
+	@echo "  wordvec --help                      # every command; wordvec COMMAND --help has examples"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .wordvec-cache *.egg-info
