@@ -9,10 +9,19 @@ whose cores may be shared.
 
     python benchmarks/bench_ann.py                 # trees 10 25 50 100
     python benchmarks/bench_ann.py --trees 50 --sample 300
+    python benchmarks/bench_ann.py --one-query 10  # one CLI query, exact vs --ann
+
+`--one-query N` instead times whole processes, as a user meets them: `wordvec similar frog
+--vectors glove-6b-50d` with and without `--ann` (the index saved in the cache, built first if
+missing), N runs of each in turn: wall and CPU seconds (CPU time varies less on shared cores)
+and peak RSS, which counts the pages of the index file a query maps (page cache, shared).
 """
 
 import argparse
 import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -40,11 +49,41 @@ def numpy_exact_qps(vectors, words, topn=10):
     return len(words) / (time.perf_counter() - start)
 
 
+def one_query(runs):
+    """Median wall seconds and peak RSS of one `wordvec similar` process, exact and --ann."""
+    if not AnnIndex.path_for("glove-6b-50d").exists():
+        subprocess.run([sys.executable, "-m", "wordvec", "index", "--vectors", "glove-6b-50d",
+                        "--quiet"], check=True)
+    base = [sys.executable, "-m", "wordvec", "similar", "frog", "--vectors", "glove-6b-50d"]
+    runs_of = {"exact": [], "--ann": []}
+    for _ in range(runs):
+        for name, measured in runs_of.items():
+            start = time.perf_counter()
+            proc = subprocess.Popen(base + (["--ann"] if name == "--ann" else []),
+                                    stdout=subprocess.DEVNULL)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            measured.append((time.perf_counter() - start, usage.ru_utime + usage.ru_stime,
+                             usage.ru_maxrss / 1024))
+    print(f"wordvec similar frog --vectors glove-6b-50d, {runs} runs each, in turn")
+    print("| search | median wall s | min wall s | median CPU s | peak RSS MB |")
+    print("|---|---|---|---|---|")
+    for name, measured in runs_of.items():
+        wall, cpu, rss = zip(*measured, strict=True)
+        print(f"| {name} | {statistics.median(wall):.2f} | {min(wall):.2f} "
+              f"| {statistics.median(cpu):.2f} | {max(rss):.0f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trees", type=int, nargs="+", default=[10, 25, 50, 100])
     parser.add_argument("--sample", type=int, default=1000)
+    parser.add_argument("--one-query", type=int, metavar="RUNS",
+                        help="Time one CLI query, exact and --ann, instead.")
     args = parser.parse_args()
+    if args.one_query:
+        one_query(args.one_query)
+        return
     trees = sorted(set(args.trees) | {DEFAULT_TREES})
     search_ks = sorted(set(SEARCH_KS) | {DEFAULT_SEARCH_K})
 

@@ -179,6 +179,39 @@ def test_an_index_inside_a_store_is_refused_once_the_store_changes(tmp_path, sto
         AnnIndex.load(AnnIndex.path_for(folder), Vectors.load(folder))
 
 
+def test_an_index_of_a_mapped_store_is_checked_by_its_file_not_its_bytes(tmp_path, store):
+    import os
+    from pathlib import Path
+
+    from wordvec.ann import store_identity
+
+    folder = tmp_path / "store"
+    store.save(folder)
+    mapped = Vectors.load(folder)
+    identity = store_identity(mapped)
+    assert Path(identity["file"]).parent == folder.resolve()
+    assert identity["shape"] == [N_WORDS, DIM] and identity["dtype"] == "<f4"
+    assert store_identity(store) is None  # in memory: only hashing can tell
+    assert store_identity(Vectors.load(folder, limit=10)) is None  # part of the file
+    path = AnnIndex.path_for(folder)
+    AnnIndex.build(mapped, n_trees=3, seed=1, progress=False).save(path)
+    assert json.loads((folder / "annoy.ann.json").read_text())["store"] == identity
+    assert len(AnnIndex.load(path, Vectors.load(folder))) == N_WORDS
+    assert len(AnnIndex.load(path, store.copy())) == N_WORDS  # another identity: hashed, equal
+    # Bytes changed in place with the modification time put back go unnoticed: the identity
+    # is trusted instead of hashing 80 MB (wordvec never writes a saved store in place).
+    file, st = Path(identity["file"]), os.stat(identity["file"])
+    with open(file, "r+b") as f:
+        f.seek(identity["offset"])
+        f.write(np.float32(9.0).tobytes())
+    os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert len(AnnIndex.load(path, Vectors.load(folder))) == N_WORDS
+    # A store saved again is a new file: its bytes are hashed, and a change is refused.
+    Vectors(store.keys, np.asarray(store.vectors)[::-1].copy()).save(folder)
+    with pytest.raises(StaleIndexError, match="words or vectors changed"):
+        AnnIndex.load(path, Vectors.load(folder))
+
+
 # ---------------------------------------------------------------------------- wordvec index
 def run(*args):
     from click.testing import CliRunner
