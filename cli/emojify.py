@@ -48,7 +48,7 @@ def train(vectors_path, kind, seed, epochs, output, data_file, test_file, as_jso
       wordvec emojify train --vectors glove-6b-50d --model mean -o emo-mean
       wordvec emojify train --data mine.csv --test mine-test.csv -o emo-mine
     """
-    check_output(output, vectors_path)
+    check_output(output, vectors_path, data_file, test_file)
     import numpy as np
 
     from wordvec.models.emojify import (
