@@ -134,7 +134,7 @@ def _load_native(path, limit, mmap, allow_nonfinite):
 def _refuse_nonfinite(vectors):
     """ValueError naming the first word whose vector holds NaN or infinity: never saved."""
     matrix = vectors.vectors
-    step = 1 << 16
+    step = max(1, (1 << 24) // max(1, matrix.shape[1]))   # rows per block of ~16M values
     for start in range(0, matrix.shape[0], step):
         bad = ~np.isfinite(np.asarray(matrix[start:start + step])).all(axis=1)
         if bad.any():
