@@ -44,7 +44,7 @@ def index(vectors_path, n_trees, seed, report, sample, restrict, as_json, quiet)
         raise click.BadParameter("give one value when building", param_hint="--trees")
     vectors = load_vectors(vectors_path)
     path = AnnIndex.path_for(vectors_path)
-    progress = None if not quiet else False
+    progress = not quiet
     if not report:
         start = time.perf_counter()
         built = AnnIndex.build(vectors, n_trees=n_trees[0] if n_trees else None, seed=seed,
@@ -67,7 +67,7 @@ def index(vectors_path, n_trees, seed, report, sample, restrict, as_json, quiet)
     words = sample_words(vectors, sample, restrict)
     rows, exact = [], []
     for idx in indexes:
-        exact_qps, table = recall_table(idx, words)
+        exact_qps, table = recall_table(idx, words, progress=progress)
         exact.append(exact_qps)
         rows += table
     summary = {"queries": len(words), "restrict": restrict, "topn": 10,

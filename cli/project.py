@@ -23,7 +23,7 @@ from .common import check_output, load_vectors, vectors_option
 @click.option("--perplexity", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="t-SNE perplexity, clamped to (n_words - 1) / 3.")
 @click.option("--title", help="Title of the plot.")
-@click.option("-q", "--quiet", is_flag=True, help="No t-SNE progress line.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines (t-SNE, label placement).")
 def project(vectors_path, words, method, top, words_file, output, csv_path, seed, perplexity,
             title, quiet):
     """Draw a 2-D map of WORDS, of the words in --words FILE, or of the --top N words.
@@ -49,7 +49,7 @@ def project(vectors_path, words, method, top, words_file, output, csv_path, seed
     table = project_2d(vectors, words=list(words) if words else None, top=top, method=method,
                        perplexity=perplexity, random_state=seed, groups=groups,
                        progress=not quiet)
-    plot(table, output, title=title)
+    plot(table, output, title=title, progress=not quiet)
     if csv_path:
         save_csv(table, sys.stdout if csv_path == "-" else csv_path)
     click.echo(f"wrote {output}" + (f" and {csv_path}" if csv_path not in (None, "-") else "")

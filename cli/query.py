@@ -201,8 +201,9 @@ def doesnt_match(words, vectors_path, as_json):
 @click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
               help="Answer analogies with 3CosAdd (gensim's numbers) or 3CosMul.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensitive, method,
-             as_json):
+             as_json, quiet):
     """Analogy accuracy (3CosAdd, or 3CosMul) and word-similarity correlations, as gensim
     computes them.
 
@@ -227,7 +228,8 @@ def evaluate(vectors_path, analogies, similarities, restrict_vocab, case_sensiti
     options = {"restrict_vocab": restrict_vocab, "case_insensitive": not case_sensitive}
     tables = {}
     if analogies is not None:
-        tables["analogies"] = evaluate_analogies(vectors, analogies, method=method, **options)
+        tables["analogies"] = evaluate_analogies(vectors, analogies, method=method,
+                                                 progress=not quiet, **options)
     if similarities:
         tables["similarities"] = evaluate_similarities(vectors, list(similarities), **options)
     if as_json:

@@ -8,11 +8,11 @@ The index lives in two files: the Annoy forest (`annoy.ann` inside a native stor
 sidecar (`<index>.json`) with the store's shape, a fingerprint (blake2b of the words and the
 matrix bytes) and, for a store memory-mapped from a file, that file's identity
 (`store_identity`). `AnnIndex.load` memory-maps the forest and refuses an index whose store has
-changed since it was built; it hashes the matrix only when the store is not that same file. Saving a native store publishes a new version of its files
-(see `wordvec._atomic.atomic_dir`) and leaves an index kept inside the folder alone: the
-fingerprint then refuses it if the vectors changed, so an index never outlives the vectors it
-was built from. Edits made to an in-memory `Vectors` after `build` are not
-noticed until the index is saved and loaded again.
+changed since it was built; it hashes the matrix only when the store is not that same file.
+Saving a native store publishes a new version of its files (see `wordvec._atomic.atomic_dir`)
+and leaves an index kept inside the folder alone: the fingerprint then refuses it if the
+vectors changed, so an index never outlives the vectors it was built from. Edits made to an
+in-memory `Vectors` after `build` are not noticed until the index is saved and loaded again.
 
 Defaults, measured on GloVe 6B 50d (400,000 words, query words drawn among the 30,000 most
 frequent, neighbours searched among all 400,000, one query at a time; `benchmarks/bench_ann.py`):
@@ -44,8 +44,6 @@ Examples
 import hashlib
 import json
 import os
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -120,33 +118,6 @@ def _sidecar(path):
     return path.with_name(path.name + ".json")
 
 
-class _Ticker:
-    """Elapsed-time line on stderr while Annoy builds its trees (Annoy reports no progress)."""
-
-    def __init__(self, message, enabled):
-        self.message, self.enabled = message, enabled
-        self._done = threading.Event()
-
-    def __enter__(self):
-        self.start = time.perf_counter()
-        if self.enabled:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
-        return self
-
-    def _run(self):
-        while not self._done.wait(0.5):
-            sys.stderr.write(f"\r{self.message} {time.perf_counter() - self.start:.0f} s")
-            sys.stderr.flush()
-
-    def __exit__(self, *exc):
-        self._done.set()
-        if self.enabled:
-            self._thread.join()
-            sys.stderr.write(f"\r{self.message} {time.perf_counter() - self.start:.1f} s\n")
-            sys.stderr.flush()
-
-
 class AnnIndex:
     """An Annoy forest (angular metric) over the rows of a `Vectors`.
 
@@ -197,23 +168,31 @@ class AnnIndex:
         n_jobs : int
             Threads used to build the trees (-1: all cores).
         progress : bool, optional
-            Report on stderr; default: when stderr is a terminal.
+            A progress line on stderr when it is a terminal (the default), or never (False).
         """
         from annoy import AnnoyIndex
 
         n_trees = DEFAULT_TREES if n_trees is None else _positive("n_trees", n_trees)
         if len(vectors) == 0:
             raise ValueError("cannot index an empty store")
-        if progress is None:
-            progress = sys.stderr.isatty()
+        from .train._progress import Progress
+
+        progress = True if progress is None else progress
         annoy = AnnoyIndex(vectors.dim, "angular")
         if seed is not None:
             annoy.set_seed(int(seed))
         matrix = vectors.vectors
-        with _Ticker(f"adding {len(vectors):,} vectors", progress):
-            for i in range(len(vectors)):
-                annoy.add_item(i, matrix[i])
-        with _Ticker(f"building {n_trees} trees", progress):
+        with Progress("adding vectors", unit="vectors", total=len(vectors),
+                      enabled=progress) as bar:
+            for start in range(0, len(vectors), 10000):
+                block = np.asarray(matrix[start:start + 10000])
+                for i, row in enumerate(block, start):
+                    annoy.add_item(i, row)
+                bar.update(len(block))
+        # Annoy builds the whole forest in one call that reports nothing: the line says what
+        # is being done and for how long.
+        with Progress(f"building {n_trees} trees with Annoy (no progress to show)", unit=None,
+                      enabled=progress) as bar, bar.ticking():
             annoy.build(n_trees, n_jobs=n_jobs)
         return cls(annoy, vectors, n_trees, seed, search_k)
 
@@ -354,12 +333,13 @@ def sample_words(vectors, n=1000, restrict=30000, seed=0):
     return [vectors.keys[row] for row in rows]
 
 
-def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10, chunk=20):
+def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10, chunk=20, progress=False):
     """Recall@topn of `index.query` against exact `most_similar`, and queries/s of both.
 
     Queries run one at a time, as a user asks them; the query word is excluded from both. The
     words go in chunks of `chunk`, each searched exactly and then at every `search_k`, so that
-    a machine whose load changes during the run slows every column alike.
+    a machine whose load changes during the run slows every column alike. `progress` shows the
+    query words done on stderr when it is a terminal.
 
     Returns
     -------
@@ -369,8 +349,12 @@ def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10, chunk=20):
         One per `search_k`: `n_trees`, `search_k`, `recall`, `queries_per_s`, `speedup`
         (queries/s over exact queries/s).
     """
+    from .train._progress import Progress
+
     vectors = index.vectors
     exact_s, seconds, hits = 0.0, [0.0] * len(search_ks), [0] * len(search_ks)
+    bar = Progress(f"recall@{topn} of {index.n_trees} trees", unit="words", total=len(words),
+                   enabled=progress)
     for start in range(0, len(words), chunk):
         queries = words[start:start + chunk]
         began = time.perf_counter()
@@ -382,6 +366,8 @@ def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10, chunk=20):
             seconds[j] += time.perf_counter() - began
             hits[j] += sum(len(t & {word for word, _ in f})
                            for t, f in zip(truth, found, strict=True))
+        bar.update(len(queries))
+    bar.close()
     rows = [{"n_trees": index.n_trees, "search_k": search_k,
              "recall": hits[j] / (topn * len(words)), "queries_per_s": len(words) / seconds[j],
              "speedup": exact_s / seconds[j]} for j, search_k in enumerate(search_ks)]

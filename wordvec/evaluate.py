@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from .errors import FormatError, WordvecError
 from .query import BLOCK_ELEMENTS, COSMUL_EPSILON, _top
+from .train._progress import Progress
 
 DATASETS = {
     "questions-words": "questions-words.txt",
@@ -111,7 +112,7 @@ def _lookup(words, known, case_insensitive):
     return rows.reshape(len(words), -1)
 
 
-def _answer(vectors, questions, n_rows, canonical, method="add"):
+def _answer(vectors, questions, n_rows, canonical, method="add", progress=False):
     """Predicted row (3CosAdd with gensim's arithmetic, or 3CosMul) for each (a, b, c) row
     triple."""
     matrix = vectors.vectors[:n_rows]
@@ -146,18 +147,22 @@ def _answer(vectors, questions, n_rows, canonical, method="add"):
         ignored = (variants[:, :, None] == block[:, None, :]).any(axis=2)
         first = np.where(ignored.all(axis=1), ids.shape[1] - 1, ignored.argmin(axis=1))
         predicted[start:start + step] = variants[np.arange(len(block)), first]
+        return len(block)
 
     # One block per thread at a time, each with a one-thread product: numpy releases the GIL
     # in the product, the division and the ranking, so the cores share all of the work.
     starts = range(0, len(questions), step)
     with threadpool_limits(1, user_api="blas"), \
-            ThreadPoolExecutor(max(1, min(threads, len(starts)))) as pool:
-        list(pool.map(answer_block, starts))
+            ThreadPoolExecutor(max(1, min(threads, len(starts)))) as pool, \
+            Progress(f"analogies (3Cos{method.capitalize()})", unit="questions",
+                     total=len(questions), enabled=progress) as bar:
+        for done in pool.map(answer_block, starts):
+            bar.update(done)
     return predicted
 
 
 def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=300000,
-                       case_insensitive=True, method="add"):
+                       case_insensitive=True, method="add", progress=False):
     """Accuracy of 3CosAdd (or 3CosMul) on an analogy set, per section and overall.
 
     Parameters
@@ -174,6 +179,8 @@ def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=3000
         (Levy & Goldberg 2014) as `Vectors.analogy(b, a, c, method="mul")` ranks: the question
         a:b :: c:d is answered by argmax cos'(x, b) cos'(x, c) / (cos'(x, a) + 1e-3), with
         cos' = (1 + cos) / 2.
+    progress : bool
+        Show the questions answered on stderr when it is a terminal.
 
     Returns
     -------
@@ -195,7 +202,7 @@ def evaluate_analogies(vectors, analogies=DEFAULT_ANALOGIES, restrict_vocab=3000
     correct = np.zeros(len(questions), dtype=bool)
     if answerable.any():
         canonical = _lookup([[k] for k in vectors.keys[:n_rows]], known, case_insensitive)[:, 0]
-        predicted = _answer(vectors, rows[answerable], n_rows, canonical, method)
+        predicted = _answer(vectors, rows[answerable], n_rows, canonical, method, progress)
         correct[answerable] = predicted == rows[answerable, 3]
     counts = lambda mask: np.bincount(section[mask], minlength=len(sections))  # noqa: E731
     table = pd.DataFrame({

@@ -28,7 +28,8 @@ from ._atomic import atomic_file
 from .errors import FormatError
 
 METHODS = ("tsne", "pca")
-_REPEL_MAX = 1000  # label overlap removal is O(n^2) per step; beyond this, labels stay put
+_REPEL_MAX = 1000  # beyond this many words labels stay put (the first placement is O(n^2))
+_REACH = 24.0  # pixels: pairs of label boxes nearer than this are checked at each step
 
 
 def read_groups(path):
@@ -179,12 +180,13 @@ def save_csv(table, path):
         save_csv(table, f)
 
 
-def plot(table, path, title=None):
+def plot(table, path, title=None, progress=False):
     """A labelled scatter plot of `project_2d`'s table, written atomically.
 
     Points are coloured by group (with a legend) when the table has groups; labels are pushed
     apart so that they overlap neither each other nor the points where they can (up to 1000
     words). The image format follows the extension of `path` (`.png`, `.svg`, `.pdf`).
+    `progress` shows the label placement steps on stderr when it is a terminal.
     """
     # The Agg canvas directly, not pyplot: no global backend switch, nothing left open.
     from matplotlib import colormaps
@@ -212,7 +214,7 @@ def plot(table, path, title=None):
                      color=colours[g] if grouped else "black", bbox=label_box)
              for (x, y), word, g in zip(xy, table["word"], table["group"], strict=True)]
     if n <= _REPEL_MAX:
-        _repel(fig, ax, texts, xy)
+        _repel(fig, ax, texts, xy, progress=progress)
     if grouped:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
                   markerscale=1.5)
@@ -231,14 +233,18 @@ def _overlap(centre, size, centres, sizes):
     return o[..., 0] * o[..., 1]
 
 
-def _repel(fig, ax, texts, xy, steps=300, pad=4.0):
+def _repel(fig, ax, texts, xy, steps=300, pad=4.0, progress=False):
     """Place labels (in pixels) so that they overlap neither each other nor the points.
 
     First each label, in turn, takes the free-est of eight spots around its point (right
     first); then every step pushes each still-overlapping pair apart along the axis of least
     overlap while a weak spring pulls labels back to their spot. Labels that end up far from
-    their point get a thin leader line.
+    their point get a thin leader line. The steps look only at pairs of boxes less than
+    `_REACH` pixels apart, a list rebuilt whenever some label has moved `_REACH / 2` since:
+    the same pushes as comparing every pair, in O(pairs) instead of O(n^2) a step.
     """
+    from .train._progress import Progress
+
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     size = np.array([[b.width, b.height] for b in (t.get_window_extent(renderer) for t in texts)])
@@ -252,32 +258,44 @@ def _repel(fig, ax, texts, xy, steps=300, pad=4.0):
     gap = 3.0 + dot[0] / 2
     directions = np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, 1], [1, -1], [-1, -1]])
     start = np.empty((n, 2))
-    for i in range(n):
-        spots = points[i] + directions * (size[i] / 2 + gap)
-        cost = np.array([_overlap(c, size[i], start[:i], size[:i]).sum()
-                         + _overlap(c, size[i], points, dot).sum()
-                         + 1e6 * ((c - size[i] / 2 < lo) | (c + size[i] / 2 > hi)).any()
-                         for c in spots])
-        start[i] = spots[np.argmin(cost)]
+    for i in range(n):  # the 8 spots of label i against the labels placed before it at once
+        spots = (points[i] + directions * (size[i] / 2 + gap))[:, None, :]
+        cost = (_overlap(spots, size[i], start[None, :i], size[None, :i]).sum(axis=1)
+                + _overlap(spots, size[i], points[None], dot[None]).sum(axis=1)
+                + 1e6 * ((spots[:, 0] - size[i] / 2 < lo) | (spots[:, 0] + size[i] / 2 > hi))
+                .any(axis=1))
+        start[i] = spots[np.argmin(cost), 0]
 
     pos = start.copy()
     centres = np.vstack([pos, points])
     sizes = np.vstack([size, dot])
-    for _ in range(steps):
-        centres[:n] = pos
-        d = pos[:, None, :] - centres[None, :, :]                      # (n, n + n_points, 2)
-        overlap = (size[:, None, :] + sizes[None, :, :]) / 2 - np.abs(d)
-        hit = (overlap > 0).all(axis=2)
-        hit[np.arange(n), np.arange(n)] = False                          # a label and itself
-        if not hit.any():
-            break
-        along_x = overlap[:, :, 0] < overlap[:, :, 1]
-        sign = np.where(d >= 0, 1.0, -1.0)
-        push = np.zeros_like(d)
-        push[:, :, 0] = np.where(hit & along_x, overlap[:, :, 0] * sign[:, :, 0], 0.0)
-        push[:, :, 1] = np.where(hit & ~along_x, overlap[:, :, 1] * sign[:, :, 1], 0.0)
-        pos += 0.5 * push.sum(axis=1) + 0.02 * (start - pos)
-        pos = np.clip(pos, lo + size / 2, hi - size / 2)
+    with Progress("placing labels", unit="steps", total=steps, enabled=progress) as bar:
+        listed_at = None
+        for _ in range(steps):
+            centres[:n] = pos
+            if listed_at is None or np.abs(pos - listed_at).max() >= _REACH / 2:
+                apart = np.abs(pos[:, None, :] - centres[None, :, :]) \
+                    - (size[:, None, :] + sizes[None, :, :]) / 2
+                near = (apart < _REACH).all(axis=2)
+                near[np.arange(n), np.arange(n)] = False                   # a label and itself
+                first, second = np.nonzero(near)
+                listed_at = pos.copy()
+            d = pos[first] - centres[second]                               # (pairs, 2)
+            overlap = (size[first] + sizes[second]) / 2 - np.abs(d)
+            hit = (overlap > 0).all(axis=1)
+            if not hit.any():
+                break
+            along_x = overlap[:, 0] < overlap[:, 1]
+            sign = np.where(d >= 0, 1.0, -1.0)
+            push = np.zeros((n, 2))
+            push[:, 0] = np.bincount(first, np.where(hit & along_x, overlap[:, 0] * sign[:, 0],
+                                                     0.0), minlength=n)
+            push[:, 1] = np.bincount(first, np.where(hit & ~along_x, overlap[:, 1] * sign[:, 1],
+                                                     0.0), minlength=n)
+            pos += 0.5 * push + 0.02 * (start - pos)
+            pos = np.clip(pos, lo + size / 2, hi - size / 2)
+            bar.update(1)
+        bar.total = bar.done  # the pushes stop once no labels overlap
     to_data = ax.transData.inverted()
     for text, p in zip(texts, to_data.transform(pos), strict=True):
         text.set_position(p)

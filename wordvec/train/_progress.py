@@ -10,6 +10,7 @@ Examples
 """
 
 import sys
+import threading
 import time
 
 
@@ -33,8 +34,8 @@ class Progress:
     ----------
     desc : str
         Label at the start of the line (`set_desc` changes it).
-    unit : str
-        What `update` counts.
+    unit : str or None
+        What `update` counts; None for a line of only `desc`, fields and elapsed time.
     total : int, optional
         Expected count; enables the percentage and the ETA.
     enabled : bool
@@ -75,8 +76,9 @@ class Progress:
         parts = [self.desc]
         if self.total:
             parts.append(f"{100 * self.done / self.total:5.1f}%")
-        parts.append(f"{_si(self.done)} {self.unit}")
-        parts.append(f"{_si(rate)} {self.unit}/s")
+        if self.unit is not None:
+            parts.append(f"{_si(self.done)} {self.unit}")
+            parts.append(f"{_si(rate)} {self.unit}/s")
         parts += [f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
                   for k, v in self.fields.items()]
         if self.total and rate > 0 and self.done < self.total:
@@ -88,6 +90,11 @@ class Progress:
         self._width = len(line)
         self.stream.write("\r" + line + " " * pad)
         self.stream.flush()
+
+    def ticking(self, seconds=0.5):
+        """A context manager that redraws the line every `seconds` from a thread, for one long
+        call that reports nothing (such as Annoy's `build`), so its elapsed time runs on."""
+        return _Ticking(self, seconds)
 
     def close(self):
         """Draw the final state and end the line."""
@@ -102,3 +109,25 @@ class Progress:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class _Ticking:
+    def __init__(self, bar, seconds):
+        self.bar, self.seconds = bar, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(self.seconds):
+            self.bar._last = 0.0  # draw now
+            self.bar.update()
+
+    def __enter__(self):
+        if self.bar.enabled:
+            self._thread.start()
+        return self.bar
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
