@@ -128,6 +128,20 @@ def warning_lines(*ignored):
         warnings.simplefilter("default")
         for category in ignored:
             warnings.simplefilter("ignore", category)
-        warnings.showwarning = lambda message, *args, **kwargs: click.echo(
-            f"wordvec: warning: {message}", err=True)
+        warnings.showwarning = show_warning
         yield
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None):
+    """`warnings.showwarning` for the CLI: a warning of wordvec itself is one `wordvec:
+    warning:` line; those of the libraries underneath (numpy's RuntimeWarnings, deprecations)
+    do not reach the user."""
+    import os
+
+    import wordvec
+
+    ours = (os.path.dirname(wordvec.__file__), os.path.dirname(__file__))
+    if os.path.abspath(filename).startswith(ours) and not issubclass(
+            category, (RuntimeWarning, DeprecationWarning)):
+        text = " ".join(str(message).split())
+        click.echo(f"wordvec: warning: {text[:400]}", err=True)

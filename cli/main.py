@@ -82,16 +82,12 @@ def _terminate_like_interrupt():
 
 
 def _quiet_library_warnings():
-    """Warnings of wordvec itself print as one `wordvec: warning:` line; those of the
-    libraries underneath (numpy's RuntimeWarnings, deprecations) do not reach the user."""
+    """Warnings print as `wordvec_cli.common.show_warning` says: one line, wordvec's own only."""
     import warnings
 
-    def show(message, category, filename, lineno, file=None, line=None):
-        if f"{os.sep}wordvec{os.sep}" in filename and not issubclass(
-                category, (RuntimeWarning, DeprecationWarning)):
-            click.echo(f"wordvec: warning: {_cut(str(message))}", err=True)
+    from .common import show_warning
 
-    warnings.showwarning = show
+    warnings.showwarning = show_warning
 
 
 def _expected(exc):
