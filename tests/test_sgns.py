@@ -13,7 +13,7 @@ import pytest
 import wordvec.train.sgns as sgns_module
 from wordvec import SGNS
 from wordvec._kernels.sgns_host import ALIAS_BITS, EXP_TABLE_SIZE, alias_table, sigmoid_table
-from wordvec.train._progress import Progress
+from wordvec._progress import Progress
 from wordvec.train.sgns import keep_probabilities, negative_weights
 
 SMALL = dict(dim=24, epochs=3, min_count=2, progress=False)

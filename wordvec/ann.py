@@ -175,7 +175,7 @@ class AnnIndex:
         n_trees = DEFAULT_TREES if n_trees is None else _positive("n_trees", n_trees)
         if len(vectors) == 0:
             raise ValueError("cannot index an empty store")
-        from .train._progress import Progress
+        from ._progress import Progress
 
         progress = True if progress is None else progress
         annoy = AnnoyIndex(vectors.dim, "angular")
@@ -200,8 +200,8 @@ class AnnIndex:
     def path_for(store_path):
         """Where the index of a store lives: `<folder>/annoy.ann` for a native store folder,
         `<file>.ann` beside any other store file, `<cache>/<name>.ann` for the name of
-        pretrained vectors (`"glove-6b-50d"`; the cache of `wordvec.datasets.cache_dir`)."""
-        from .datasets import cache_dir
+        pretrained vectors (`"glove-6b-50d"`; the cache of `wordvec._cache.cache_dir`)."""
+        from ._cache import cache_dir
         from .io import PRETRAINED
 
         store_path = Path(store_path)
@@ -349,7 +349,7 @@ def recall_table(index, words, search_ks=REPORT_SEARCH_KS, topn=10, chunk=20, pr
         One per `search_k`: `n_trees`, `search_k`, `recall`, `queries_per_s`, `speedup`
         (queries/s over exact queries/s).
     """
-    from .train._progress import Progress
+    from ._progress import Progress
 
     vectors = index.vectors
     exact_s, seconds, hits = 0.0, [0.0] * len(search_ks), [0] * len(search_ks)

@@ -356,7 +356,7 @@ class Vocabulary:
     @classmethod
     def build(cls, corpus, min_count=5, max_vocab=None, progress=False):
         """Count the words of `corpus`; keep those seen `min_count` times, at most `max_vocab`."""
-        from .train._progress import Progress
+        from ._progress import Progress
 
         if min_count < 1:
             raise ValueError(f"min_count must be >= 1, got {min_count}")
@@ -514,7 +514,7 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
     Sentences left empty once unknown words are dropped are skipped, but their tokens still
     count in `raw_ends`.
     """
-    from .train._progress import Progress
+    from ._progress import Progress
 
     corpus = as_corpus(corpus)
     owned = directory is None

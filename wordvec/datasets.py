@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._atomic import atomic_file, atomic_new_dir
+from ._cache import cache_dir
 from .corpus import words
 from .errors import WordvecError
 
@@ -315,13 +316,6 @@ _READERS = {
 
 
 # --- fetching packages ----------------------------------------------------------------------
-
-def cache_dir(cache=None):
-    """The cache folder: `cache`, else `$WORDVEC_CACHE`, else `~/.cache/wordvec`."""
-    if cache is None:
-        cache = os.environ.get("WORDVEC_CACHE") or Path.home() / ".cache" / "wordvec"
-    return Path(cache).expanduser()
-
 
 def _run(command, what, cwd=None):
     """Run `command`; on failure raise FetchError naming `what` and pip's/apt's last line."""

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from ._progress import Progress
 from .errors import FormatError, WordvecError
 from .query import BLOCK_ELEMENTS, COSMUL_EPSILON, _top
-from .train._progress import Progress
 
 DATASETS = {
     "questions-words": "questions-words.txt",

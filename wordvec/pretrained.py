@@ -77,7 +77,7 @@ def glove_6b_50d(mmap=True, cache=True):
 
 def _cached_copy(matrix_path):
     """The native copy's folder, named after the package's version and the matrix's size."""
-    from .datasets import cache_dir
+    from ._cache import cache_dir
 
     version = importlib.metadata.version(GLOVE_PACKAGE.split("==")[0])
     size = matrix_path.stat().st_size

@@ -127,7 +127,7 @@ def _tsne_progress(tsne, enabled):
     """A progress line for `tsne.fit_transform`, which has no callback: with verbose=2 it
     prints "[t-SNE] Iteration N: error = E, ..." every 50 iterations; while it runs, standard
     output goes to a reader of those lines (the rest of what it prints is dropped)."""
-    from .train._progress import Progress
+    from ._progress import Progress
 
     bar = Progress("t-SNE", unit="iterations", total=tsne.get_params().get("max_iter") or 1000,
                    enabled=enabled)
@@ -243,7 +243,7 @@ def _repel(fig, ax, texts, xy, steps=300, pad=4.0, progress=False):
     `_REACH` pixels apart, a list rebuilt whenever some label has moved `_REACH / 2` since:
     the same pushes as comparing every pair, in O(pairs) instead of O(n^2) a step.
     """
-    from .train._progress import Progress
+    from ._progress import Progress
 
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

@@ -145,7 +145,7 @@ class NativeKernel:
             except importlib.metadata.PackageNotFoundError as exc:
                 raise NativeUnavailable(f"{package} is not installed") from exc
         digest.update(repr((self.c_args, platform.machine(), _cpu_identity())).encode())
-        from ..datasets import cache_dir
+        from .._cache import cache_dir
 
         return cache_dir() / "kernels" / f"{self.name}-{digest.hexdigest()[:16]}.so"
 

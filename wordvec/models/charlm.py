@@ -24,13 +24,13 @@ from threadpoolctl import threadpool_limits
 
 from .._estimator import ParamsMixin
 from .._memory import check_memory
+from .._progress import Progress
 from ..errors import FormatError
 from ..nn import SGD, Dense, Recurrent, clip_by_value, softmax, softmax_cross_entropy
 from ..nn.cells import CELLS
 from ..nn.serialize import check_arrays, check_field, finite_number
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
-from ..train._progress import Progress
 
 NEWLINE = "\n"
 

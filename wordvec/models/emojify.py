@@ -43,13 +43,13 @@ from threadpoolctl import threadpool_limits
 
 from .._estimator import ParamsMixin
 from .._memory import check_memory
+from .._progress import Progress
 from ..errors import FormatError
 from ..nn import Adam, Dense, Dropout, Embedding, Recurrent, softmax, softmax_cross_entropy
 from ..nn.serialize import check_arrays, check_field, finite_number
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
 from ..store import Vectors
-from ..train._progress import Progress
 
 EMOJIS = ("❤️", "⚾", "😄", "😞", "🍴")
 EMOJI_NAMES = ("heart", "baseball", "smile", "disappointed", "fork_and_knife")

@@ -36,10 +36,10 @@ import numpy as np
 
 from .._atomic import atomic_dir, private_tempdir, published, read_dir
 from .._header import read_header, write_header
+from .._progress import Progress
 from .._slices import read_elements
 from ..errors import FormatError
 from ..io import read_vocab, write_vocab
-from ._progress import Progress
 
 FORMAT = "wordvec-cooccurrence"
 FORMAT_VERSION = 2   # 2: meta.json names versioned files

@@ -30,6 +30,7 @@ from .._atomic import read_dir
 from .._estimator import ParamsMixin
 from .._kernels.glove_host import epoch_function, shuffle_function
 from .._memory import check_memory
+from .._progress import Progress
 from ..errors import FormatError
 from ..store import Vectors
 from ._checkpoint import (
@@ -45,7 +46,6 @@ from ._checkpoint import (
     write_state,
 )
 from ._params import check_floats, check_integers, seed_from
-from ._progress import Progress
 from .cooccur import (
     Cooccurrence,
     _check_window,

@@ -37,6 +37,7 @@ from .._atomic import read_dir
 from .._estimator import ParamsMixin
 from .._kernels.sgns_host import alias_table, job_function, scratch_buffers, sigmoid_table
 from .._memory import check_memory
+from .._progress import Progress
 from ..corpus import Vocabulary, as_corpus, encode_corpus
 from ..errors import FormatError
 from ..io import read_vocab, write_vocab
@@ -54,7 +55,6 @@ from ._checkpoint import (
     write_state,
 )
 from ._params import check_floats, check_integers, seed_from
-from ._progress import Progress
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
 _SCHEDULE = ("dim", "window", "negative", "sample", "min_count", "max_vocab", "epochs", "alpha",
