@@ -1,4 +1,5 @@
-"""A one-line progress printer shared by the trainers and corpus passes.
+"""A one-line progress printer shared by every long pass: training, counting, indexing,
+evaluation, projection and the models.
 
 Writes to stderr only when it is a terminal and `enabled` is true; otherwise every call is a
 no-op, so callers never test for it.
