@@ -219,3 +219,160 @@ def test_float32_layers_stay_float32_and_agree_with_float64():
         out[dtype] = (y, dx, layer.grads["W_f"])
     for a, b in zip(out[np.float64], out[np.float32], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+# --- encoder-decoder pieces (wordvec.nn.attention) ---------------------------------------
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_bidirectional_with_padding_matches_finite_differences(cell):
+    from wordvec.nn import Bidirectional
+    rng = np.random.default_rng(20)
+    layer = Bidirectional(cell, 3, 2, random_state=21)
+    x = rng.standard_normal((3, 5, 3))
+    mask = np.array([[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [1, 1, 1, 1, 0]])
+    r = rng.standard_normal((3, 5, 4))
+
+    def loss():
+        return np.sum(layer.forward(x, mask=mask) * r)
+
+    loss()
+    dx = layer.backward(r)
+    analytic = {k: v.copy() for k, v in layer.grads.items()}
+    assert sorted(analytic) == sorted(layer.params) and len(analytic) == 2 * len(
+        layer.layers["fw"].params)
+    assert_close(dx, numerical_grad(loss, x))
+    for name, value in layer.params.items():
+        assert_close(analytic[name], numerical_grad(loss, value))
+    assert np.all(dx[1, 2:] == 0)
+
+
+def test_bidirectional_backward_half_reads_each_sequence_from_its_last_real_step():
+    from wordvec.nn import Bidirectional
+    rng = np.random.default_rng(22)
+    layer = Bidirectional("lstm", 3, 4, random_state=23)
+    x = rng.standard_normal((2, 6, 3))
+    out = layer.forward(x, mask=np.array([[1] * 6, [1, 1, 1, 0, 0, 0]]))
+    fw, bw = layer.layers["fw"], layer.layers["bw"]
+    fw.return_sequences = bw.return_sequences = True
+    np.testing.assert_allclose(out[1, :3, :4], fw.forward(x[1:, :3])[0], atol=1e-14)
+    np.testing.assert_allclose(out[1, :3, 4:], bw.forward(x[1:, 2::-1])[0, ::-1], atol=1e-14)
+    np.testing.assert_allclose(out[0, :, 4:], bw.forward(x[:1, ::-1])[0, ::-1], atol=1e-14)
+    assert np.all(out[1, 3:] == 0)
+    with pytest.raises(ValueError, match="padding at the end"):
+        layer.forward(x, mask=np.array([[1] * 6, [0, 1, 1, 1, 1, 1]]))
+
+
+def test_attention_step_matches_finite_differences_with_a_mask():
+    from wordvec.nn.attention import attention_backward, attention_forward, init_attention
+    rng = np.random.default_rng(24)
+    params = init_attention(n_a=4, n_s=3, n_energy=5, random_state=25)
+    params["b_1"] += 0.3 * rng.standard_normal(5)
+    params["b_2"] += 0.4                         # most energies above relu's kink
+    a = rng.standard_normal((3, 6, 4))
+    s = rng.standard_normal((3, 3))
+    mask = np.arange(6) < np.array([[6], [2], [4]])
+    rc, ra = rng.standard_normal((3, 4)), rng.standard_normal((3, 6))
+
+    def loss():
+        context, alpha, _ = attention_forward(a, s, params, mask)
+        return np.sum(context * rc) + np.sum(alpha * ra)
+
+    context, alpha, cache = attention_forward(a, s, params, mask)
+    np.testing.assert_allclose(alpha.sum(axis=1), 1.0)
+    assert np.all(alpha[~mask] == 0) and np.all(alpha[mask] > 0)
+    assert np.any(cache[3] < 0) and np.any(cache[3] > 0)    # relu's both sides are exercised
+    grads = attention_backward(rc, cache, dalpha=ra)
+    assert_close(grads["da"], numerical_grad(loss, a))
+    assert_close(grads["ds_prev"], numerical_grad(loss, s))
+    for name, value in params.items():
+        assert_close(grads["d" + name], numerical_grad(loss, value))
+    assert np.all(grads["da"][1, 2:] == 0)
+
+
+def test_attention_context_is_a_convex_combination_like_the_course_unit_test():
+    from wordvec.nn.attention import attention_forward, init_attention
+    rng = np.random.default_rng(26)
+    a, s = rng.random((10, 30, 64)), rng.random((10, 64))
+    context, alpha, _ = attention_forward(a, s, init_attention(64, 64, random_state=27))
+    assert context.shape == (10, 64) and alpha.shape == (10, 30)
+    assert np.all((context > 0) & (context < 1))
+
+
+def test_course_date_model_has_52960_parameters():
+    from wordvec.nn import AttentionDecoder, Bidirectional
+    enc = Bidirectional("lstm", n_in=37, n_hidden=32, random_state=0)
+    dec = AttentionDecoder(n_a=64, n_s=64, n_out=11, feed_previous=False, random_state=1)
+    sizes = {name: sum(v.size for k, v in dec.params.items() if k.startswith(name))
+             for name in ("attn.W_1", "attn.b_1", "attn.W_2", "attn.b_2", "cell.", "out.")}
+    assert sum(v.size for v in enc.params.values()) == 17920
+    assert sizes["attn.W_1"] + sizes["attn.b_1"] == 1290
+    assert sizes["attn.W_2"] + sizes["attn.b_2"] == 11
+    assert sizes["cell."] == 33024 and sizes["out."] == 715
+    assert 17920 + sum(v.size for v in dec.params.values()) == 52960
+    a = enc.forward(np.zeros((2, 30, 37)))
+    assert a.shape == (2, 30, 64)
+    assert dec.forward(a, steps=10).shape == (2, 10, 11) and dec.alphas_.shape == (2, 10, 30)
+
+
+@pytest.mark.parametrize("cell,feed_previous", [("lstm", True), ("lstm", False),
+                                                ("gru", True)])
+def test_attention_decoder_matches_finite_differences(cell, feed_previous):
+    from wordvec.nn import AttentionDecoder
+    rng = np.random.default_rng(28)
+    dec = AttentionDecoder(n_a=4, n_s=3, n_out=5, feed_previous=feed_previous, cell=cell,
+                           n_energy=4, random_state=29)
+    dec.attn["params"]["b_2"] += 0.4
+    a = rng.standard_normal((3, 5, 4))
+    mask = np.arange(5) < np.array([[5], [2], [4]])
+    targets = rng.integers(0, 5, (3, 4))
+
+    def loss():
+        return softmax_cross_entropy(dec.forward(a, mask, targets), targets)[0]
+
+    _, dlogits = softmax_cross_entropy(dec.forward(a, mask, targets), targets)
+    da = dec.backward(dlogits)
+    analytic = {k: v.copy() for k, v in dec.grads.items()}
+    assert sorted(analytic) == sorted(dec.params)
+    assert_close(da, numerical_grad(loss, a))
+    for name, value in dec.params.items():
+        assert_close(analytic[name], numerical_grad(loss, value))
+
+
+def test_encoder_and_decoder_chain_rule_end_to_end():
+    from wordvec.nn import AttentionDecoder, Bidirectional
+    rng = np.random.default_rng(30)
+    enc = Bidirectional("lstm", 3, 2, random_state=31)
+    dec = AttentionDecoder(n_a=4, n_s=3, n_out=4, random_state=32)
+    x = rng.standard_normal((2, 4, 3))
+    mask = np.array([[1, 1, 1, 1], [1, 1, 1, 0]])
+    targets = rng.integers(0, 4, (2, 3))
+
+    def loss():
+        return softmax_cross_entropy(dec.forward(enc.forward(x, mask), mask, targets),
+                                     targets)[0]
+
+    _, dlogits = softmax_cross_entropy(dec.forward(enc.forward(x, mask), mask, targets),
+                                       targets)
+    dx = enc.backward(dec.backward(dlogits))
+    analytic = {k: v.copy() for k, v in enc.grads.items()}
+    assert_close(dx, numerical_grad(loss, x))
+    for name, value in enc.params.items():
+        assert_close(analytic[name], numerical_grad(loss, value))
+
+
+def test_decoder_step_agrees_with_the_teacher_forced_pass():
+    from wordvec.nn import AttentionDecoder
+    rng = np.random.default_rng(33)
+    dec = AttentionDecoder(n_a=4, n_s=3, n_out=5, random_state=34)
+    a = rng.standard_normal((2, 6, 4))
+    mask = np.arange(6) < np.array([[6], [3]])
+    targets = rng.integers(0, 5, (2, 4))
+    logits = dec.forward(a, mask, targets)
+    state, prev = dec.initial_state(2), np.full(2, 5)
+    for t in range(4):
+        log_probs, state, alpha = dec.step(a, mask, state, prev)
+        np.testing.assert_allclose(np.exp(log_probs), softmax(logits[:, t]), atol=1e-12)
+        np.testing.assert_allclose(alpha, dec.alphas_[:, t], atol=1e-12)
+        prev = targets[:, t]
+    with pytest.raises(ValueError, match="needs targets"):
+        dec.forward(a, mask, steps=4)

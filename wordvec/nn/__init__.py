@@ -22,9 +22,11 @@ Examples
 (2, 4)
 """
 
+from .attention import AttentionDecoder, Bidirectional
 from .cells import CELLS
 from .layers import Dense, Dropout, Embedding, Recurrent, softmax, softmax_cross_entropy
 from .optim import SGD, Adam, clip_by_global_norm, clip_by_value
 
-__all__ = ["CELLS", "SGD", "Adam", "Dense", "Dropout", "Embedding", "Recurrent",
-           "clip_by_global_norm", "clip_by_value", "softmax", "softmax_cross_entropy"]
+__all__ = ["CELLS", "SGD", "Adam", "AttentionDecoder", "Bidirectional", "Dense", "Dropout",
+           "Embedding", "Recurrent", "clip_by_global_norm", "clip_by_value", "softmax",
+           "softmax_cross_entropy"]
