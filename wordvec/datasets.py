@@ -479,3 +479,86 @@ def corpus_path(name, cache=None, progress=True):
     """
     return build_corpus(name, cache=cache, progress=progress)
 
+
+
+# --- the course's date-translation task (offline, no downloads) ----------------------------
+
+# The course's 24 format patterns (CLDR notation; "full" has weight 10/24), rendered for
+# en_US as babel renders them: short = M/d/yy, medium = MMM d, y, long = MMMM d, y,
+# full = EEEE, MMMM d, y.
+DATE_FORMATS = ("short", "medium", "long") + ("full",) * 10 + (
+    "d MMM YYY", "d MMMM YYY", "dd MMM YYY", "d MMM, YYY", "d MMMM, YYY", "dd, MMM YYY",
+    "d MM YY", "d MMMM YYY", "MMMM d YYY", "MMMM d, YYY", "dd.MM.YY")
+_CLDR_EN_US = {"short": "M/d/yy", "medium": "MMM d, y", "long": "MMMM d, y",
+               "full": "EEEE, MMMM d, y"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_PATTERN_FIELD = re.compile(r"([A-Za-z])\1*")
+
+# The course's fixed vocabularies: 37 human symbols (no k, q, x, z) and 11 machine ones.
+DATE_HUMAN_VOCAB = (tuple(" ./0123456789") + tuple("abcdefghijlmnoprstuvwy")
+                    + ("<unk>", "<pad>"))
+DATE_MACHINE_VOCAB = tuple("-0123456789")
+
+
+def week_year(date):
+    """The en_US week-based year (CLDR ``Y``): weeks run Sunday to Saturday and the week
+    holding 1 January is week 1, so 2003-12-31 (a Wednesday) belongs to 2004."""
+    import datetime
+    sunday_based = (date.weekday() + 1) % 7
+    return (date + datetime.timedelta(days=6 - sunday_based)).year     # the week's Saturday
+
+
+def format_date(date, pattern):
+    """`date` written with a CLDR `pattern` (or "short"/"medium"/"long"/"full") as babel
+    writes it for en_US: ``format_date(date(2003, 12, 31), "d MMM YYY") == "31 Dec 2004"``.
+
+    Supports the fields of `DATE_FORMATS`: d, dd, M, MM, MMM, MMMM, y, yy, YY, YYY, EEEE.
+    """
+    def field(m):
+        text = m.group(0)
+        letter, width = text[0], len(text)
+        if letter == "d":
+            return f"{date.day:0{width}d}"
+        if letter == "M":
+            return (f"{date.month:0{width}d}" if width <= 2 else
+                    _MONTHS[date.month - 1][:3] if width == 3 else _MONTHS[date.month - 1])
+        if letter in "yY":
+            year = date.year if letter == "y" else week_year(date)
+            return f"{year % 100:02d}" if width == 2 else f"{year:0{width}d}"
+        if letter == "E" and width == 4:
+            return _DAYS[date.weekday()]
+        raise ValueError(f"unsupported date pattern field {text!r}")
+    return _PATTERN_FIELD.sub(field, _CLDR_EN_US.get(pattern, pattern))
+
+
+def date_pairs(n, random_state=None, start="1970-01-01", end="2019-12-31", week_years=True):
+    """`n` (human-readable, ISO) date pairs like the course's, offline and seeded.
+
+    Each date is drawn uniformly between `start` and `end` (inclusive), written with a
+    pattern drawn uniformly from `DATE_FORMATS`, lower-cased, commas removed; the target is
+    ``YYYY-MM-DD``. Like babel, the ``YYY``/``YY`` patterns print the week-based year, so
+    about 0.2 % of inputs in the last days of December name the next year (the course's
+    label noise); ``week_years=False`` prints the calendar year instead.
+
+    >>> date_pairs(2, random_state=0)
+    [('friday july 13 2012', '2012-07-13'), ('tuesday november 6 2001', '2001-11-06')]
+    """
+    import datetime
+
+    import numpy as np
+    first, last = (datetime.date.fromisoformat(d) for d in (start, end))
+    if last < first:
+        raise ValueError(f"end {end} is before start {start}")
+    rng = np.random.default_rng(random_state)
+    offsets = rng.integers(0, (last - first).days + 1, n)
+    patterns = rng.integers(0, len(DATE_FORMATS), n)
+    pairs = []
+    for offset, p in zip(offsets.tolist(), patterns.tolist(), strict=True):
+        date = first + datetime.timedelta(days=offset)
+        pattern = DATE_FORMATS[p]
+        if not week_years:
+            pattern = _CLDR_EN_US.get(pattern, pattern).replace("Y", "y")
+        pairs.append((format_date(date, pattern).lower().replace(",", ""), date.isoformat()))
+    return pairs
