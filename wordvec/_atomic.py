@@ -33,7 +33,9 @@ Folders (`atomic_dir`, `read_dir`): native stores, co-occurrence counts, checkpo
     the writer deletes their names.
 
     Killed before the manifest rename, a save leaves the old version intact (plus leftovers
-    the next save removes); killed after it, the new version is complete. A folder that
+    the next save removes); killed after it, the new version is complete. The first save of
+    a folder builds it whole beside the target (`.NAME.<random>.new`) and renames it into
+    place, so the folder appears complete or not at all. A folder that
     exists but is not of the format being saved (or a file where a folder is to go) is
     refused, never replaced.
 
@@ -265,11 +267,10 @@ def atomic_dir(path, manifest, family):
     gains `"files"`, mapping each staged name to it. Readers find them with `published`.
     """
     path = Path(path)
-    created = not path.exists()
-    if created:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            path.mkdir()
+    if not os.path.lexists(path):
+        with _new_folder(path, manifest, family) as staging:
+            yield staging
+        return
     if not path.is_dir():
         raise TargetExistsError(f"{path}: is a file; not replacing it with a folder "
                                 f"(remove it or choose another name)")
@@ -285,10 +286,59 @@ def atomic_dir(path, manifest, family):
             _publish(path, staging, manifest, family, version, old)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            if created:                      # leave no empty folder of ours behind
-                with contextlib.suppress(OSError):
-                    os.rmdir(path)
             _raise_named(exc, path)
+    finally:
+        os.close(lock)
+
+
+@contextlib.contextmanager
+def _new_folder(path, manifest, family):
+    """The first save of `path`: the whole folder is made beside it as `.NAME.<random>.new`
+    (locked while its writer lives, so a later save sweeps it if the writer is killed) and
+    renamed to `path`, so `path` appears complete or not at all. Should another writer have
+    made `path` meanwhile, this version is published into theirs like any later save."""
+    parent = path.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep_dead(parent, re.compile(rf"^\.{re.escape(path.name)}\.[A-Za-z0-9_]+\.new$"))
+    fd, fresh = _locked(lambda: tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new",
+                                                 dir=parent))
+    fresh = Path(fresh)
+    try:
+        os.chmod(fresh, 0o777 & ~_umask())
+        version = secrets.token_hex(8)
+        staging = fresh / f".staging.{version}.tmp"
+        staging.mkdir()
+        yield staging
+        _publish(fresh, staging, manifest, family, version, None)
+        try:
+            os.rename(fresh, path)           # the folder appears here, whole
+            _fsync_dir(parent)
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR, errno.ENOTDIR):
+                raise
+            _adopt(path, fresh, manifest, family)
+    except BaseException as exc:
+        _raise_named(exc, path)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        os.close(fd)
+
+
+def _adopt(path, fresh, manifest, family):
+    """Publish the complete folder `fresh` as the next version of the folder `path`."""
+    if not path.is_dir():
+        raise TargetExistsError(f"{path}: a file appeared here during the save; not "
+                                f"replacing it with a folder")
+    lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = check_target(path, manifest, family)
+        files = json.loads((fresh / manifest).read_text(encoding="utf-8"))["files"]
+        for physical in files.values():
+            os.rename(fresh / physical, path / physical)
+        os.replace(fresh / manifest, path / manifest)
+        _fsync_dir(path)
+        _retire(path, manifest, old, files)
     finally:
         os.close(lock)
 

@@ -60,6 +60,7 @@ def litter(folder, target):
 
 @pytest.mark.parametrize(("name", "syscall"), [
     *[("store", call) for call in SYSCALLS],                    # a native store's folder
+    *[("new-store", call) for call in SYSCALLS if call != "unlink"],   # its first save
     *[("store.txt", call) for call in ("rename", "write", "fsync", "flock")],   # one file
 ])
 def test_kill_9_at_every_step_of_a_save(tmp_path, name, syscall):
@@ -70,14 +71,18 @@ def test_kill_9_at_every_step_of_a_save(tmp_path, name, syscall):
     kills = 0
     for n in range(1, 400):
         shutil.rmtree(target, ignore_errors=True) if target.is_dir() else None
-        subprocess.run([*WORDVEC, "convert", str(tmp_path / "old.txt"), str(target)],
-                       check=True)
+        if name != "new-store":
+            subprocess.run([*WORDVEC, "convert", str(tmp_path / "old.txt"), str(target)],
+                           check=True)
         proc = subprocess.run(
             [strace, "-f", "-qq", "-o", os.devnull, "-e", f"trace={syscall}",
              "-e", f"inject={syscall}:signal=SIGKILL:when={n}",
              *WORDVEC, "convert", str(tmp_path / "new.txt"), str(target)],
             capture_output=True, text=True)
-        version = which_version(target, old, new)
+        if name == "new-store" and not os.path.lexists(target):
+            version = "none"                # a first save: absent, or complete
+        else:
+            version = which_version(target, old, new)
         if proc.returncode == 0:
             assert version == "new"
             break
@@ -90,7 +95,8 @@ def test_kill_9_at_every_step_of_a_save(tmp_path, name, syscall):
         assert litter(tmp_path, target) == []
     else:
         pytest.fail("the save never finished")
-    print(f"{name} {syscall}: killed at each of {kills} calls, every time old or new")
+    print(f"{name} {syscall}: killed at each of {kills} calls, every time old (or none) "
+          f"or new")
     assert kills > 0
 
 
