@@ -19,6 +19,7 @@ COMMANDS = {
     "debias": "debias:debias",
     "bias": "debias:bias",
     "project": "project:project",
+    "export": "export:export",
     "info": "vectors:info",
     "convert": "vectors:convert",
     "datasets": "datasets:datasets",
@@ -29,6 +30,7 @@ COMMANDS = {
     "doesnt-match": "query:doesnt_match",
     "evaluate": "query:evaluate",
     "train": "train:train",
+    "phrases": "phrases:phrases",
 }
 
 
