@@ -30,7 +30,6 @@ COMMANDS = {
     "doesnt-match": "query:doesnt_match",
     "evaluate": "query:evaluate",
     "train": "train:train",
-    "phrases": "phrases:phrases",
 }
 
 
