@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= data
 
-.PHONY: install test stress lint bench demo clean
+.PHONY: install test stress browser lint bench demo clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,12 @@ test: install
 # loads racing a writer, SIGTERM mid-save. A few minutes; CI runs it after `make test`.
 stress: install
 	$(BIN)/python -m pytest -q -m stress tests/stress
+
+# `project --html` pages in headless Chromium (apt-get install chromium; Playwright drives it
+# and downloads no browser). A minute or two; CI runs it after `make stress`.
+browser: install
+	$(BIN)/python -m pip install -q -e ".[browser]"
+	$(BIN)/python -m pytest -q -m browser tests/browser
 
 lint: install
 	$(BIN)/ruff check wordvec cli tests benchmarks
