@@ -30,6 +30,7 @@ COMMANDS = {
     "doesnt-match": "query:doesnt_match",
     "evaluate": "query:evaluate",
     "train": "train:train",
+    "phrases": "phrases:phrases",
 }
 
 

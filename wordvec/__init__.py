@@ -23,6 +23,7 @@ _LAZY = {
     "SGNS": "wordvec.train.sgns",
     "GloVe": "wordvec.train.glove",
     "AnnIndex": "wordvec.ann",
+    "Phrases": "wordvec.phrases",
 }
 
 __all__ = ["FormatError", "Vectors", "WordvecError", *_LAZY]
