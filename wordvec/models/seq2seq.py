@@ -1,0 +1,334 @@
+"""Sequence to sequence: a bidirectional encoder, attention and a decoder that is a
+conditional language model (the course's machine translation, week 3).
+
+Sources and targets are strings, read as characters (``level="char"``) or as
+whitespace-separated words (``level="word"``). The source vocabulary is the training
+sources' symbols plus ``<unk>`` (any symbol never seen, e.g. the k, q, x, z of the date
+task) and ``<pad>``; the target vocabulary is the training targets' symbols plus the end
+symbol ``</s>``, so outputs may have any length. The encoder reads one-hot symbols; the
+decoder reads the attention context and, with ``feed_previous`` (the default), its previous
+output (teacher-forced in training), which is what makes beam search worth running.
+``feed_previous=False`` with the default sizes is the course's 52,960-parameter date model
+(its outputs are independent given the input, so greedy decoding is already exact).
+
+Training minimises the cross-entropy summed over output steps, averaged over each batch,
+with Adam and gradient clipping by global norm. With `random_state`, one-thread training is
+reproducible (BLAS is held to one thread while it runs).
+
+Examples
+--------
+>>> from wordvec.datasets import date_pairs
+>>> pairs = date_pairs(2000, random_state=0)
+>>> model = Seq2Seq(epochs=1, random_state=0).fit(*zip(*pairs))      # doctest: +SKIP
+>>> model.predict(["3 may 1979"], beam_width=3)                       # doctest: +SKIP
+['1979-05-03']
+"""
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .._estimator import ParamsMixin
+from .._progress import Progress
+from ..errors import FormatError
+from ..nn import Adam, AttentionDecoder, Bidirectional, clip_by_global_norm, softmax_cross_entropy
+from ..nn.beam import beam_search
+from ..nn.cells import CELLS
+from ..nn.serialize import check_arrays, check_field, finite_number
+from ..nn.serialize import load_model as _load_files
+from ..nn.serialize import save_model as _save_files
+
+UNK, PAD, END = "<unk>", "<pad>", "</s>"
+LEVELS = ("char", "word")
+
+
+class Translation(NamedTuple):
+    """One decoded output: its text, summed log-probability, length-normalised score and
+    attention weights ``(Ty, Tx)`` (one row per output symbol and the end symbol)."""
+
+    output: str
+    log_prob: float
+    score: float
+    attention: np.ndarray
+
+
+class Seq2Seq(ParamsMixin):
+    """Encoder-decoder with attention.
+
+    Parameters
+    ----------
+    level : {"char", "word"}
+        Symbols are characters, or whitespace-separated words.
+    hidden : int
+        Units per direction of the bidirectional encoder (the course: 32).
+    decoder_hidden : int
+        Units of the decoder cell (the course: 64).
+    cell : {"rnn", "gru", "lstm"}
+    feed_previous : bool
+        The decoder reads its previous output (a conditional language model).
+    epochs, batch_size : int
+    learning_rate : float
+        Adam's step size (the course: 0.005).
+    clip : float
+        Gradients are scaled to a global norm of at most `clip`.
+    random_state : int, optional
+        Seeds the weights and the shuffles.
+    progress : bool
+        Show the batches on stderr when it is a terminal.
+    """
+
+    def __init__(self, level="char", hidden=32, decoder_hidden=64, cell="lstm",
+                 feed_previous=True, epochs=20, batch_size=100, learning_rate=0.005,
+                 clip=5.0, random_state=None, progress=False):
+        self.level = level
+        self.hidden = hidden
+        self.decoder_hidden = decoder_hidden
+        self.cell = cell
+        self.feed_previous = feed_previous
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.clip = clip
+        self.random_state = random_state
+        self.progress = progress
+
+    # -- symbols ------------------------------------------------------------------------
+
+    def _split(self, text):
+        return list(text) if self.level == "char" else text.split()
+
+    def _join(self, symbols):
+        return ("" if self.level == "char" else " ").join(symbols)
+
+    def _encode_sources(self, sources):
+        """``(one-hot (batch, Tx, n_src), mask (batch, Tx))``; unknown symbols -> <unk>."""
+        index, unk, pad = self.source_index_, self.source_index_[UNK], self.source_index_[PAD]
+        seqs = []
+        for i, text in enumerate(sources):
+            if not isinstance(text, str):
+                raise TypeError(f"input {i} must be a string, got {type(text).__name__}")
+            symbols = self._split(text)
+            if not symbols:
+                raise ValueError(f"input {i} is empty")
+            seqs.append([index.get(s, unk) for s in symbols])
+        longest = max(len(s) for s in seqs)
+        ids = np.full((len(seqs), longest), pad)
+        for row, s in enumerate(seqs):
+            ids[row, :len(s)] = s
+        mask = np.arange(longest) < np.array([len(s) for s in seqs])[:, None]
+        return np.eye(len(self.source_vocab_))[ids], mask
+
+    def _encode_targets(self, targets):
+        """``(ids (batch, Ty), mask)``: each target's symbols then the end symbol."""
+        index, end = self.target_index_, self.target_index_[END]
+        seqs = []
+        for i, text in enumerate(targets):
+            symbols = self._split(text)
+            unknown = [s for s in symbols if s not in index]
+            if unknown:
+                raise ValueError(f"target {i} has the symbol {unknown[0]!r}, which no "
+                                 f"training target has")
+            seqs.append([index[s] for s in symbols] + [end])
+        longest = max(len(s) for s in seqs)
+        ids = np.full((len(seqs), longest), end)
+        for row, s in enumerate(seqs):
+            ids[row, :len(s)] = s
+        return ids, np.arange(longest) < np.array([len(s) for s in seqs])[:, None]
+
+    # -- the network ---------------------------------------------------------------------
+
+    def _build(self, rng):
+        self.encoder_ = Bidirectional(self.cell, len(self.source_vocab_), self.hidden,
+                                      random_state=rng)
+        self.decoder_ = AttentionDecoder(2 * self.hidden, self.decoder_hidden,
+                                         len(self.target_vocab_), self.feed_previous,
+                                         self.cell, random_state=rng)
+
+    def _params(self):
+        return {**{f"enc.{k}": v for k, v in self.encoder_.params.items()},
+                **{f"dec.{k}": v for k, v in self.decoder_.params.items()}}
+
+    def _loss_and_grads(self, x, mask, y, y_mask):
+        """Mean over the batch of the summed cross-entropy, and the gradients of `_params`."""
+        a = self.encoder_.forward(x, mask)
+        logits = self.decoder_.forward(a, mask, y)
+        loss, dlogits = softmax_cross_entropy(logits, y, y_mask)
+        batch = len(x)
+        self.encoder_.backward(self.decoder_.backward(dlogits / batch))
+        return loss / batch, {**{f"enc.{k}": g for k, g in self.encoder_.grads.items()},
+                              **{f"dec.{k}": g for k, g in self.decoder_.grads.items()}}
+
+    def _check_settings(self):
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, got {self.level!r}")
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
+        for name in ("hidden", "decoder_hidden", "epochs", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        for name in ("learning_rate", "clip"):
+            if not finite_number(getattr(self, name)) or getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be a number > 0, got {getattr(self, name)!r}")
+
+    def fit(self, sources, targets):
+        """Train on parallel lists of strings; returns self. ``loss_history_`` holds the mean
+        training loss of every epoch."""
+        self._check_settings()
+        sources, targets = list(sources), list(targets)
+        if len(sources) != len(targets):
+            raise ValueError(f"got {len(sources)} sources but {len(targets)} targets")
+        if not sources:
+            raise ValueError("no pairs to train on")
+        for i, t in enumerate(targets):
+            if not isinstance(t, str) or not self._split(t):
+                raise ValueError(f"target {i} is empty or not a string")
+        self.source_vocab_ = sorted({s for text in sources for s in self._split(text)}
+                                    - {UNK, PAD}) + [UNK, PAD]
+        self.target_vocab_ = sorted({s for text in targets for s in self._split(text)}
+                                    - {END}) + [END]
+        self._index()
+        x, mask = self._encode_sources(sources)
+        y, y_mask = self._encode_targets(targets)
+        self.max_output_len_ = int(y.shape[1])
+        rng = np.random.default_rng(self.random_state)
+        self._build(rng)
+        params = self._params()
+        opt = Adam(self.learning_rate)
+        n = len(sources)
+        n_batches = -(-n // self.batch_size)
+        lengths, y_lengths = mask.sum(axis=1), y_mask.sum(axis=1)
+        history = []
+        with threadpool_limits(1, user_api="blas"), \
+                Progress("seq2seq", "batches", self.epochs * n_batches, self.progress) as bar:
+            for epoch in range(self.epochs):
+                bar.set_desc(f"seq2seq epoch {epoch + 1}/{self.epochs}")
+                order = rng.permutation(n)
+                total = 0.0
+                for start in range(0, n, self.batch_size):
+                    rows = order[start:start + self.batch_size]
+                    tx, ty = lengths[rows].max(), y_lengths[rows].max()
+                    loss, grads = self._loss_and_grads(x[rows, :tx], mask[rows, :tx],
+                                                       y[rows, :ty], y_mask[rows, :ty])
+                    clip_by_global_norm(grads, self.clip)
+                    opt.step(params, grads)
+                    total += loss * len(rows)
+                    bar.update(1, loss=loss)
+                history.append(total / n)
+        self.loss_history_ = np.array(history)
+        return self
+
+    def _index(self):
+        self.source_index_ = {s: i for i, s in enumerate(self.source_vocab_)}
+        self.target_index_ = {s: i for i, s in enumerate(self.target_vocab_)}
+
+    # -- decoding ------------------------------------------------------------------------
+
+    def _check_fitted(self):
+        if not hasattr(self, "decoder_"):
+            raise ValueError("this Seq2Seq is not fitted yet; call fit first")
+
+    def _greedy(self, sources, max_len):
+        x, mask = self._encode_sources(sources)
+        a = self.encoder_.forward(x, mask)
+        end = self.target_index_[END]
+        state = self.decoder_.initial_state(len(sources))
+        prev = np.full(len(sources), len(self.target_vocab_))
+        out = np.full((len(sources), max_len), end)
+        done = np.zeros(len(sources), dtype=bool)
+        for t in range(max_len):
+            log_probs, state, _ = self.decoder_.step(a, mask, state, prev)
+            prev = np.where(done, end, log_probs.argmax(axis=1))
+            out[:, t] = prev
+            done |= prev == end
+            if done.all():
+                break
+        return [self._join(self.target_vocab_[i] for i in row[:np.argmax(
+            np.append(row, end) == end)]) for row in out]
+
+    def translate(self, source, beam_width=3, alpha=0.7, max_len=None):
+        """The `beam_width` best `Translation` of one source string, best first."""
+        self._check_fitted()
+        x, mask = self._encode_sources([source])
+        with threadpool_limits(1, user_api="blas"):
+            a = self.encoder_.forward(x, mask)
+
+            def step(prev, state):
+                k = len(prev)
+                return self.decoder_.step(np.repeat(a, k, axis=0), np.repeat(mask, k, axis=0),
+                                          state, prev)
+
+            found = beam_search(step, self.decoder_.initial_state(1), len(self.target_vocab_),
+                                beam_width, max_len or self.max_output_len_ + 1,
+                                end=self.target_index_[END], alpha=alpha)
+        return [Translation(self._join(self.target_vocab_[i] for i in h.tokens), h.log_prob,
+                            h.score, h.extras) for h in found]
+
+    def predict(self, sources, beam_width=1, alpha=0.7, batch_size=500):
+        """The best output for each source string (greedy, batched, when ``beam_width=1``)."""
+        self._check_fitted()
+        if beam_width < 1:
+            raise ValueError(f"beam_width must be >= 1, got {beam_width}")
+        sources = list(sources)
+        if beam_width > 1:
+            return [self.translate(s, beam_width, alpha)[0].output for s in sources]
+        out = []
+        with threadpool_limits(1, user_api="blas"):
+            for start in range(0, len(sources), batch_size):
+                out += self._greedy(sources[start:start + batch_size], self.max_output_len_ + 1)
+        return out
+
+    def score(self, sources, targets, beam_width=1):
+        """Exact-match accuracy of `predict` against `targets`."""
+        targets = list(targets)
+        predicted = self.predict(sources, beam_width=beam_width)
+        if len(predicted) != len(targets):
+            raise ValueError(f"got {len(predicted)} sources but {len(targets)} targets")
+        return float(np.mean([p == t for p, t in zip(predicted, targets, strict=True)]))
+
+    # -- files ---------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the model folder `path` (``model.json`` + ``params.npz``), atomically."""
+        self._check_fitted()
+        params = {k: v for k, v in self.get_params().items() if k != "progress"}
+        meta = {"kind": "seq2seq", "params": params, "source_vocab": self.source_vocab_,
+                "target_vocab": self.target_vocab_, "max_output_len": self.max_output_len_}
+        _save_files(path, meta, {**self._params(), "loss_history": self.loss_history_})
+
+    @classmethod
+    def load(cls, path):
+        """Read a model written by `save`; a bad field or array is a `FormatError` naming
+        the file and entry."""
+        meta, arrays = _load_files(path, kind="seq2seq")
+        params = check_field(path, meta, "params", dict)
+        names = set(cls._param_names()) - {"progress"}
+        if set(params) != names:
+            raise FormatError(Path(path) / "model.json",
+                              f"params must have the keys {', '.join(sorted(names))}")
+        model = cls(**params)
+        try:
+            model._check_settings()
+        except ValueError as exc:
+            raise FormatError(Path(path) / "model.json", str(exc)) from None
+
+        def vocab(v):
+            return len(v) >= 2 and all(isinstance(s, str) for s in v) and len(set(v)) == len(v)
+        model.source_vocab_ = check_field(path, meta, "source_vocab", list,
+                                          lambda v: vocab(v) and v[-2:] == [UNK, PAD],
+                                          "a list of distinct symbols ending <unk>, <pad>")
+        model.target_vocab_ = check_field(path, meta, "target_vocab", list,
+                                          lambda v: vocab(v) and v[-1] == END,
+                                          "a list of distinct symbols ending </s>")
+        model.max_output_len_ = check_field(path, meta, "max_output_len", int,
+                                            lambda v: v >= 1, "an integer >= 1")
+        model._index()
+        model._build(None)
+        expected = model._params()
+        check_arrays(path, arrays, {**expected, "loss_history": np.empty(model.epochs)})
+        model.loss_history_ = arrays.pop("loss_history")
+        for key, value in arrays.items():
+            expected[key][...] = value
+        return model
