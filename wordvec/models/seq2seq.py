@@ -80,7 +80,7 @@ class Seq2Seq(ParamsMixin):
     """
 
     def __init__(self, level="char", hidden=32, decoder_hidden=64, cell="lstm",
-                 feed_previous=True, epochs=20, batch_size=100, learning_rate=0.005,
+                 feed_previous=True, epochs=10, batch_size=100, learning_rate=0.005,
                  clip=5.0, random_state=None, progress=False):
         self.level = level
         self.hidden = hidden
