@@ -92,15 +92,27 @@ def load_vectors(path, **kwargs):
     return wordvec.load(path, **kwargs)
 
 
-def load_index(path, vectors, ann, search_k=None):
-    """The Annoy index saved beside the store at `path` (`wordvec index`) if `ann`, else None."""
+def load_index(path, vectors, ann, search_k=None, ef=None):
+    """The index saved beside the store at `path` (`wordvec index`, either backend) if `ann`,
+    else None; `--search-k` or `--ef`, whichever the index's backend takes."""
     if not ann:
-        if search_k is not None:
-            raise click.UsageError("--search-k needs --ann")
+        for name, value in (("--search-k", search_k), ("--ef", ef)):
+            if value is not None:
+                raise click.UsageError(f"{name} needs --ann")
         return None
     from wordvec.ann import AnnIndex
 
-    return AnnIndex.load(AnnIndex.path_for(path), vectors, search_k=search_k)
+    index = AnnIndex.load(AnnIndex.path_for(path), vectors)
+    given = {"search_k": search_k, "ef": ef}
+    effort = "search_k" if index.backend == "annoy" else "ef"
+    for name, value in given.items():
+        if value is not None and name != effort:
+            raise click.UsageError(f"--{name.replace('_', '-')} does not apply to the "
+                                   f"{index.backend} index of {path}; use "
+                                   f"--{effort.replace('_', '-')}")
+    if given[effort] is not None:
+        setattr(index, effort, given[effort])
+    return index
 
 
 def neighbour_records(pairs):

@@ -13,11 +13,15 @@ def query_options(func):
                         help='Print a JSON array of {"word", "score"} objects.')(func)
     func = click.option("-n", "--topn", type=click.IntRange(min=1), default=10, show_default=True,
                         help="Number of neighbours to print.")(func)
+    func = click.option("--ef", type=click.IntRange(min=1), default=None, metavar="EF",
+                        help="With --ann and an HNSW index: candidates searched (default 100); "
+                             "more is slower and closer to exact.")(func)
     func = click.option("--search-k", type=click.IntRange(min=1), default=None, metavar="K",
-                        help="With --ann: tree nodes searched (default 2000); more is slower "
-                             "and closer to exact.")(func)
+                        help="With --ann and an Annoy index: tree nodes searched (default "
+                             "2000); more is slower and closer to exact.")(func)
     func = click.option("--ann", is_flag=True,
-                        help="Use the Annoy index saved beside the store (`wordvec index`).")(func)
+                        help="Use the approximate-neighbour index saved beside the store "
+                             "(`wordvec index`; HNSW or Annoy, whichever was built).")(func)
     return vectors_option(func)
 
 
@@ -26,7 +30,7 @@ def query_options(func):
 @click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
               help="Search only the first N (most frequent) words.")
 @query_options
-def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
+def similar(words, restrict_vocab, vectors_path, ann, search_k, ef, topn, as_json):
     """Nearest neighbours (cosine) of a word, or of the sum of several words.
 
     With - as the only WORD, the queries come from standard input, one per line (a line's
@@ -42,7 +46,7 @@ def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
       cut -f1 words.tsv | wordvec similar - --vectors glove-6b-50d -n 3 > neighbours.tsv
     """
     vectors = load_vectors(vectors_path)
-    index = load_index(vectors_path, vectors, ann, search_k)
+    index = load_index(vectors_path, vectors, ann, search_k, ef)
     if words == ("-",):
         if not _similar_from_stdin(vectors, index, topn, restrict_vocab, as_json):
             click.get_current_context().exit(1)
@@ -54,10 +58,8 @@ def similar(words, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
 def _similar_from_stdin(vectors, index, topn, restrict_vocab, as_json):
     """Answer the `similar` queries on standard input; False if some line was refused."""
     def answer(queries):
-        if index is None:
-            return vectors.most_similar_batch(queries, topn=topn, restrict_vocab=restrict_vocab)
-        return [vectors.most_similar(positive=q, topn=topn, restrict_vocab=restrict_vocab,
-                                     index=index) for q in queries]
+        return vectors.most_similar_batch(queries, topn=topn, restrict_vocab=restrict_vocab,
+                                          index=index)
 
     return _answer_stdin(vectors, answer, None, as_json)
 
@@ -116,7 +118,7 @@ def _query_chunks(stream, size):
 @click.option("--restrict-vocab", type=click.IntRange(min=1), metavar="N",
               help="Search only the first N (most frequent) words.")
 @query_options
-def analogy(words, method, restrict_vocab, vectors_path, ann, search_k, topn, as_json):
+def analogy(words, method, restrict_vocab, vectors_path, ann, search_k, ef, topn, as_json):
     """Words closest to A - B + C (B is to A as C is to ...).
 
     With - instead of A B C, the analogies come from standard input, one "A B C" per line,
@@ -132,7 +134,7 @@ def analogy(words, method, restrict_vocab, vectors_path, ann, search_k, topn, as
         raise click.UsageError(f"give three words A B C, or - to read them from standard "
                                f"input (got {len(words)} argument(s))")
     vectors = load_vectors(vectors_path)
-    index = load_index(vectors_path, vectors, ann, search_k)
+    index = load_index(vectors_path, vectors, ann, search_k, ef)
     if words == ("-",):
         def answer(queries):
             return [vectors.analogy(*q, topn=topn, method=method,

@@ -57,19 +57,25 @@ def test_evaluate_shows_the_questions_answered(store):
 
 
 def test_index_build_and_report_show_progress(store):
-    status, shown = wordvec_cli("index", "--vectors", store, "--trees", "5", terminal=True)
+    annoy = ["index", "--vectors", store, "--backend", "annoy", "--trees", "5"]
+    status, shown = wordvec_cli(*annoy, terminal=True)
     assert status == 0
     lines = _lines(shown)
     assert any(line.startswith("adding vectors  100.0%  5.0k vectors") for line in lines)
     assert any(line.startswith("building 5 trees with Annoy (no progress to show)")
                for line in lines)
-    status, quiet = wordvec_cli("index", "--vectors", store, "--trees", "5", "-q",
-                                terminal=True)
+    status, quiet = wordvec_cli(*annoy, "-q", terminal=True)
     assert status == 0 and "adding" not in quiet and "building" not in quiet
+    status, shown = wordvec_cli("index", "--vectors", store, terminal=True)  # HNSW
+    assert status == 0
+    assert any(line.startswith("building an HNSW graph (M=16, ef_construction=200)  100.0%  "
+                               "5.0k vectors") for line in _lines(shown))
     report = ["index", "--vectors", store, "--report", "--sample", "40"]
     status, shown = wordvec_cli(*report, terminal=True)
     assert status == 0
-    assert any(line.startswith("recall@10 of 5 trees  100.0%  40 words") for line in _lines(shown))
+    for backend in ("hnsw", "annoy"):
+        assert any(line.startswith(f"recall@10 of {backend}  100.0%  40 words")
+                   for line in _lines(shown))
     assert wordvec_cli(*report, terminal=False) == (0, "")
 
 

@@ -246,7 +246,7 @@ def test_approximate_index_candidates_are_ranked_exactly():
 
     rng = np.random.default_rng(1)
     v = Vectors([f"w{i}" for i in range(300)], rng.normal(size=(300, 6)))
-    index = AnnIndex.build(v, n_trees=10, seed=1, search_k=100_000, progress=False)
+    index = AnnIndex.build(v, "annoy", n_trees=10, seed=1, search_k=100_000, progress=False)
     for word in ["w0", "w17", "w123"]:
         assert_same(v.most_similar(word, topn=5, index=index), v.most_similar(word, topn=5))
     exact = v.analogy("w1", "w2", "w3", topn=5, method="mul")

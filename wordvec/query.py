@@ -361,7 +361,7 @@ class QueryMixin:
         ids, best = _top(scores, topn, exclude, None if rows is None else rows[None, :])
         return self._pairs(ids[0], best[0])
 
-    def most_similar_batch(self, queries, topn=10, restrict_vocab=None):
+    def most_similar_batch(self, queries, topn=10, restrict_vocab=None, index=None):
         """Neighbours of many queries at once: one matrix product per block, no loop per query.
 
         Parameters
@@ -373,6 +373,9 @@ class QueryMixin:
         topn : int
         restrict_vocab : int, optional
             Search only the first `restrict_vocab` rows.
+        index : AnnIndex, optional
+            An approximate-neighbour index proposing each query's candidates (the library's
+            multi-threaded batch search), then ranked by exact cosine as in `most_similar`.
 
         Returns
         -------
@@ -394,6 +397,9 @@ class QueryMixin:
                 matrix = self.normed[own[:, 0]]
             else:
                 matrix, own = self._combine_each(queries)
+        own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own
+        if index is not None:
+            return self._batch_by_index(matrix, own, topn, n_rows, index)
         from threadpoolctl import threadpool_limits
 
         from ._kernels.topk_host import top_k_function
@@ -401,7 +407,6 @@ class QueryMixin:
         step = max(1, min(len(matrix), BLOCK_ELEMENTS // n_rows))
         normed = self.normed[:n_rows]
         k = min(topn, n_rows)
-        own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own
         top_k_rows = top_k_function()  # the kernel as a shared library, else numba's
         starts = range(0, len(matrix), step)
         threads = min(os.cpu_count() or 1, len(starts))
@@ -422,6 +427,22 @@ class QueryMixin:
             found = list(pool.map(block, starts))
         out = []
         for ids, best in found:
+            out.extend(self._pairs(i, b) for i, b in zip(ids, best, strict=True))
+        return out
+
+    def _batch_by_index(self, matrix, own, topn, n_rows, index, block=8192):
+        """`most_similar_batch` over the candidates `index` proposes for each unit query row."""
+        if n_rows != len(self):
+            raise ValueError("restrict_vocab cannot be combined with an approximate index")
+        out = []
+        for start in range(0, len(matrix), block):
+            queries, excluded = matrix[start:start + block], own[start:start + block]
+            rows, _ = index.query_vectors(queries, topn + excluded.shape[1])
+            found = rows >= 0
+            units = self._unit_rows(np.where(found, rows, 0))  # (n_queries, n_candidates, dim)
+            scores = np.einsum("qcd,qd->qc", units, queries)
+            scores[~found] = -np.inf
+            ids, best = _top(scores, topn, excluded, rows)
             out.extend(self._pairs(i, b) for i, b in zip(ids, best, strict=True))
         return out
 
