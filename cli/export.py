@@ -22,6 +22,9 @@ def export(vectors_path, folder, top, quiet):
     Examples:
       wordvec export --vectors glove-6b-50d --top 10000 --tensorboard logs/glove
       tensorboard --logdir logs/glove      # then the PROJECTOR tab
+
+    Give TensorBoard DIR itself as --logdir: in a folder of runs it finds only the runs
+    that hold event files.
     """
     check_output(folder, vectors_path)
     from wordvec.projector import export_tensorboard

@@ -1,6 +1,7 @@
 """The interactive page's data and file, and the TensorBoard projector folder (no browser here:
 tests/browser opens the page in Chromium)."""
 
+import io
 import json
 import os
 import re
@@ -163,3 +164,23 @@ def test_cli_project_usage_errors(glove_20k_store, tmp_path):
     assert done.returncode == 2 and "is the input" in done.stderr
     done = _run("export", "--vectors", glove_20k_store)
     assert done.returncode == 2 and "--tensorboard" in done.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_only_on_a_terminal(tiny, monkeypatch, tmp_path):
+    table = pd.DataFrame({"word": ["a", "b"], "x": [0.0, 1], "y": [0.0, 1], "group": ""})
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    write_page(tiny, table, tmp_path / "p.html", topn=2, progress=True)
+    export_tensorboard(tiny, tmp_path / "tb", progress=True)
+    shown = terminal.getvalue()
+    assert re.search(r"\rneighbours  100\.0%  2 words", shown)
+    assert re.search(r"\rtensors\.tsv  100\.0%  4 words", shown)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())          # piped: nothing drawn
+    write_page(tiny, table, tmp_path / "q.html", progress=True)
+    export_tensorboard(tiny, tmp_path / "tb2", progress=True)
+    assert sys.stderr.getvalue() == ""
