@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_ann.py
 	$(BIN)/wordvec datasets build bench -o $(DATA)/bench.txt
 	$(BIN)/python benchmarks/bench_sgns.py $(DATA)/bench.txt
+	$(BIN)/python benchmarks/bench_phrases.py $(DATA)/bench.txt
 	$(BIN)/python benchmarks/bench_glove.py --corpus $(DATA)/bench.txt --sgns
 	$(BIN)/python benchmarks/bench_seq2seq.py
 

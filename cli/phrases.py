@@ -22,8 +22,8 @@ from .common import COUNT, Finite
                    "words (2: new_york_city).")
 @click.option("--delimiter", default="_", show_default=True, help="Joins a phrase's words.")
 @click.option("--max-vocab-size", type=COUNT, default=40_000_000, show_default=True,
-              help="Most distinct words plus pairs held while counting (about 1 GB at the "
-                   "default); beyond it, rare ones are dropped as gensim does.")
+              help="Most distinct words plus pairs held while counting (pairs take about 40 "
+                   "bytes each at the peak); beyond it, rare ones are dropped as gensim does.")
 @click.option("--tokenize", type=click.Choice(["whitespace", "lower", "words"]),
               default="whitespace", show_default=True,
               help="How lines become words (see `wordvec train --help`).")
