@@ -31,6 +31,7 @@ COMMANDS = {
     "evaluate": "query:evaluate",
     "train": "train:train",
     "phrases": "phrases:phrases",
+    "seq2seq": "seq2seq:seq2seq",
 }
 
 

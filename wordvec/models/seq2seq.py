@@ -1,8 +1,8 @@
 """Sequence to sequence: a bidirectional encoder, attention and a decoder that is a
 conditional language model (the course's machine translation, week 3).
 
-Sources and targets are strings, read as characters (``level="char"``) or as
-whitespace-separated words (``level="word"``). The source vocabulary is the training
+Sources and targets are strings, read as characters or as whitespace-separated words
+(``level`` for sources, ``target_level`` for targets). The source vocabulary is the training
 sources' symbols plus ``<unk>`` (any symbol never seen, e.g. the k, q, x, z of the date
 task) and ``<pad>``; the target vocabulary is the training targets' symbols plus the end
 symbol ``</s>``, so outputs may have any length. The encoder reads one-hot symbols; the
@@ -44,6 +44,34 @@ UNK, PAD, END = "<unk>", "<pad>", "</s>"
 LEVELS = ("char", "word")
 
 
+def read_pairs(stream, path):
+    """``(sources, targets)`` from lines ``source<TAB>target`` (blank lines are skipped); a
+    line without exactly one tab or with an empty side is a `FormatError` naming it.
+
+    >>> import io
+    >>> read_pairs(io.StringIO("3 may 1979\\t1979-05-03\\n"), "pairs.tsv")
+    (['3 may 1979'], ['1979-05-03'])
+    """
+    sources, targets = [], []
+    for number, line in enumerate(stream, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2:
+            raise FormatError(path, f"expected source<TAB>target, got {len(fields)} "
+                                    f"tab-separated fields", number)
+        source, target = fields[0].strip(), fields[1].strip()
+        if not source or not target:
+            raise FormatError(path, f"the {'source' if not source else 'target'} is empty",
+                              number)
+        sources.append(source)
+        targets.append(target)
+    if not sources:
+        raise FormatError(path, "no pairs")
+    return sources, targets
+
+
 class Translation(NamedTuple):
     """One decoded output: its text, summed log-probability, length-normalised score and
     attention weights ``(Ty, Tx)`` (one row per output symbol and the end symbol)."""
@@ -60,7 +88,9 @@ class Seq2Seq(ParamsMixin):
     Parameters
     ----------
     level : {"char", "word"}
-        Symbols are characters, or whitespace-separated words.
+        Source symbols are characters, or whitespace-separated words.
+    target_level : {"char", "word"}
+        The same for targets (and outputs).
     hidden : int
         Units per direction of the bidirectional encoder (the course: 32).
     decoder_hidden : int
@@ -79,10 +109,11 @@ class Seq2Seq(ParamsMixin):
         Show the batches on stderr when it is a terminal.
     """
 
-    def __init__(self, level="char", hidden=32, decoder_hidden=64, cell="lstm",
+    def __init__(self, level="char", target_level="char", hidden=32, decoder_hidden=64, cell="lstm",
                  feed_previous=True, epochs=10, batch_size=100, learning_rate=0.005,
                  clip=5.0, random_state=None, progress=False):
         self.level = level
+        self.target_level = target_level
         self.hidden = hidden
         self.decoder_hidden = decoder_hidden
         self.cell = cell
@@ -96,11 +127,12 @@ class Seq2Seq(ParamsMixin):
 
     # -- symbols ------------------------------------------------------------------------
 
-    def _split(self, text):
-        return list(text) if self.level == "char" else text.split()
+    @staticmethod
+    def _split(text, level):
+        return list(text) if level == "char" else text.split()
 
     def _join(self, symbols):
-        return ("" if self.level == "char" else " ").join(symbols)
+        return ("" if self.target_level == "char" else " ").join(symbols)
 
     def _encode_sources(self, sources):
         """``(one-hot (batch, Tx, n_src), mask (batch, Tx))``; unknown symbols -> <unk>."""
@@ -109,7 +141,7 @@ class Seq2Seq(ParamsMixin):
         for i, text in enumerate(sources):
             if not isinstance(text, str):
                 raise TypeError(f"input {i} must be a string, got {type(text).__name__}")
-            symbols = self._split(text)
+            symbols = self._split(text, self.level)
             if not symbols:
                 raise ValueError(f"input {i} is empty")
             seqs.append([index.get(s, unk) for s in symbols])
@@ -125,7 +157,7 @@ class Seq2Seq(ParamsMixin):
         index, end = self.target_index_, self.target_index_[END]
         seqs = []
         for i, text in enumerate(targets):
-            symbols = self._split(text)
+            symbols = self._split(text, self.target_level)
             unknown = [s for s in symbols if s not in index]
             if unknown:
                 raise ValueError(f"target {i} has the symbol {unknown[0]!r}, which no "
@@ -161,8 +193,9 @@ class Seq2Seq(ParamsMixin):
                               **{f"dec.{k}": g for k, g in self.decoder_.grads.items()}}
 
     def _check_settings(self):
-        if self.level not in LEVELS:
-            raise ValueError(f"level must be one of {LEVELS}, got {self.level!r}")
+        for name in ("level", "target_level"):
+            if getattr(self, name) not in LEVELS:
+                raise ValueError(f"{name} must be one of {LEVELS}, got {getattr(self, name)!r}")
         if self.cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
         for name in ("hidden", "decoder_hidden", "epochs", "batch_size"):
@@ -183,12 +216,15 @@ class Seq2Seq(ParamsMixin):
         if not sources:
             raise ValueError("no pairs to train on")
         for i, t in enumerate(targets):
-            if not isinstance(t, str) or not self._split(t):
+            if not isinstance(t, str) or not self._split(t, self.target_level):
                 raise ValueError(f"target {i} is empty or not a string")
-        self.source_vocab_ = sorted({s for text in sources for s in self._split(text)}
+        for i, text in enumerate(sources):
+            if not isinstance(text, str):
+                raise TypeError(f"input {i} must be a string, got {type(text).__name__}")
+        self.source_vocab_ = sorted({s for text in sources for s in self._split(text, self.level)}
                                     - {UNK, PAD}) + [UNK, PAD]
-        self.target_vocab_ = sorted({s for text in targets for s in self._split(text)}
-                                    - {END}) + [END]
+        self.target_vocab_ = sorted({s for text in targets
+                                     for s in self._split(text, self.target_level)} - {END}) + [END]
         self._index()
         x, mask = self._encode_sources(sources)
         y, y_mask = self._encode_targets(targets)
@@ -295,7 +331,8 @@ class Seq2Seq(ParamsMixin):
         self._check_fitted()
         params = {k: v for k, v in self.get_params().items() if k != "progress"}
         meta = {"kind": "seq2seq", "params": params, "source_vocab": self.source_vocab_,
-                "target_vocab": self.target_vocab_, "max_output_len": self.max_output_len_}
+                "target_vocab": self.target_vocab_, "max_output_len": self.max_output_len_,
+                "task": getattr(self, "task_", None)}
         _save_files(path, meta, {**self._params(), "loss_history": self.loss_history_})
 
     @classmethod
@@ -324,6 +361,8 @@ class Seq2Seq(ParamsMixin):
                                           "a list of distinct symbols ending </s>")
         model.max_output_len_ = check_field(path, meta, "max_output_len", int,
                                             lambda v: v >= 1, "an integer >= 1")
+        model.task_ = check_field(path, meta, "task", (dict, type(None)), None,
+                                  "null or an object")
         model._index()
         model._build(None)
         expected = model._params()
@@ -332,3 +371,32 @@ class Seq2Seq(ParamsMixin):
         for key, value in arrays.items():
             expected[key][...] = value
         return model
+
+
+def plot_attention(model, source, translation, path):
+    """Draw ``translation.attention`` as the course's figure does (input symbols along x,
+    output symbols and the end symbol along y, a colour bar from 0 to 1) into `path` (PNG,
+    SVG or PDF by its suffix), atomically."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .._atomic import atomic_file
+
+    suffix = Path(path).suffix.lower().lstrip(".") or "png"
+    if suffix not in ("png", "svg", "pdf"):
+        raise ValueError(f"{path}: the picture's suffix must be .png, .svg or .pdf")
+    inputs = model._split(source, model.level)
+    outputs = model._split(translation.output, model.target_level) + [END]
+    att = translation.attention[:len(outputs), :len(inputs)]
+    fig = Figure(figsize=(max(4.0, 0.32 * len(inputs) + 2), max(3.0, 0.32 * len(outputs) + 1.5)))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    image = ax.imshow(att, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
+    fig.colorbar(image, ax=ax, label="attention weight")
+    ax.set_xticks(range(len(inputs)), [s if s != " " else "␣" for s in inputs])
+    ax.set_yticks(range(len(outputs)), outputs)
+    ax.set_xlabel("input")
+    ax.set_ylabel("output")
+    ax.set_title(f"{source!r} -> {translation.output!r}", fontsize=9)
+    with atomic_file(path, "wb") as f:
+        fig.savefig(f, format=suffix, bbox_inches="tight")

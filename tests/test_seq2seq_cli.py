@@ -1,0 +1,108 @@
+"""`wordvec seq2seq` as a user runs it: real processes on a tiny model (seconds), bad input
+as one line with exit 1, bad usage exit 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "wordvec", "seq2seq", *map(str, args)],
+                          input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def one_error_line(proc, code=1):
+    assert proc.returncode == code, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    return lines[0]
+
+
+TINY = ("--epochs", 1, "--hidden", 4, "--decoder-hidden", 6, "-q")
+
+
+@pytest.fixture(scope="module")
+def dates_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("s2s") / "dates.model"
+    proc = run("train", "dates", "-o", path, "--pairs", 300, "--json", *TINY)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["pairs"] == 300 and report["target_vocab"] == 12 and len(report["loss"]) == 1
+    return path
+
+
+def test_translate_arguments_stdin_json_and_attention_map(dates_model, tmp_path):
+    proc = run("translate", "--model", dates_model, "3 may 1979", "tuesday 9 march 2004",
+               "--attention-map", tmp_path / "map.png")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["3 may 1979", "tuesday 9 march 2004"]
+    assert all(len(line.split("\t")) == 2 for line in lines)
+    assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    proc = run("translate", "--model", dates_model, "-", "--json", "--beam", 2,
+               stdin="9 may 1998\nzzz kqx 1\n")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["input"] for r in rows] == ["9 may 1998", "zzz kqx 1"]
+    assert all(set(r) == {"input", "output", "score"} and r["score"] <= 0 for r in rows)
+
+
+def test_evaluate_on_held_out_task_pairs_and_on_a_file(dates_model, tmp_path):
+    proc = run("evaluate", "--model", dates_model, "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["n"] == 2000 and 0 <= report["exact_match"] <= 1 and 0 <= report["bleu"] <= 1
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("3 may 1979\t1979-05-03\n\n9 may 1998\t1998-05-09\n", encoding="utf-8")
+    proc = run("evaluate", "--model", dates_model, "--data", pairs)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("2 pairs: exact match ")
+
+
+def test_train_on_a_tsv_then_evaluate_needs_data(tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("".join(f"{w}\t{w[::-1]}\n" for w in ("abc", "ba", "cab", "bca")),
+                     encoding="utf-8")
+    proc = run("train", "--data", pairs, "-o", tmp_path / "m", *TINY)
+    assert proc.returncode == 0, proc.stderr
+    assert "4 pairs, 5 source and 4 target symbols" in proc.stdout
+    line = one_error_line(run("evaluate", "--model", tmp_path / "m"))
+    assert line == f"wordvec: error: {tmp_path / 'm'}: the model was trained on --data, not " \
+                   f"a TASK; give --data"
+
+
+def test_bad_input_is_one_line_exit_1(dates_model, tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("3 may 1979\t1979-05-03\n9 may 1998 1998-05-09\n", encoding="utf-8")
+    line = one_error_line(run("train", "--data", bad, "-o", tmp_path / "m", *TINY))
+    assert line == (f"wordvec: error: {bad} line 2: expected source<TAB>target, got 1 "
+                    f"tab-separated fields")
+    line = one_error_line(run("evaluate", "--model", dates_model, "--data", bad))
+    assert f"{bad} line 2" in line
+    line = one_error_line(run("translate", "--model", dates_model, "-",
+                              stdin="3 may 1979\n\n"))
+    assert line == "wordvec: error: <stdin> line 2: empty input"
+
+    other = tmp_path / "other"
+    other.mkdir()
+    meta = json.loads((dates_model / "model.json").read_text(encoding="utf-8"))
+    meta["kind"] = "charlm"
+    (other / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    line = one_error_line(run("translate", "--model", other, "3 may 1979"))
+    assert line == f"wordvec: error: {other}: expected a seq2seq model, got 'charlm'"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    proc = run("train", "-o", tmp_path / "m")
+    assert proc.returncode == 2 and "give a TASK (dates) or --data" in proc.stderr
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("a\tb\n", encoding="utf-8")
+    proc = run("train", "dates", "--data", pairs, "-o", tmp_path / "m")
+    assert proc.returncode == 2 and "not both" in proc.stderr
+    proc = run("train", "--data", pairs, "-o", pairs)
+    assert proc.returncode == 2 and "choose another output path" in proc.stderr
+    proc = run("translate", "--model", tmp_path, "a", "--beam", 0)
+    assert proc.returncode == 2
