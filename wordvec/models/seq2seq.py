@@ -91,6 +91,12 @@ class Seq2Seq(ParamsMixin):
         Source symbols are characters, or whitespace-separated words.
     target_level : {"char", "word"}
         The same for targets (and outputs).
+    vectors : Vectors or path, optional
+        Word vectors for the encoder's input (``level="word"``) instead of one-hot words:
+        each training source word's row is copied (words the store lacks, and words never
+        seen in training, read as the zero vector); the copy is saved with the model.
+    trainable_embeddings : bool
+        Train that copy with the rest (else it stays as the store has it).
     hidden : int
         Units per direction of the bidirectional encoder (the course: 32).
     decoder_hidden : int
@@ -109,11 +115,14 @@ class Seq2Seq(ParamsMixin):
         Show the batches on stderr when it is a terminal.
     """
 
-    def __init__(self, level="char", target_level="char", hidden=32, decoder_hidden=64, cell="lstm",
+    def __init__(self, level="char", target_level="char", vectors=None,
+                 trainable_embeddings=False, hidden=32, decoder_hidden=64, cell="lstm",
                  feed_previous=True, epochs=10, batch_size=100, learning_rate=0.005,
                  clip=5.0, random_state=None, progress=False):
         self.level = level
         self.target_level = target_level
+        self.vectors = vectors
+        self.trainable_embeddings = trainable_embeddings
         self.hidden = hidden
         self.decoder_hidden = decoder_hidden
         self.cell = cell
@@ -135,7 +144,7 @@ class Seq2Seq(ParamsMixin):
         return ("" if self.target_level == "char" else " ").join(symbols)
 
     def _encode_sources(self, sources):
-        """``(one-hot (batch, Tx, n_src), mask (batch, Tx))``; unknown symbols -> <unk>."""
+        """``(ids (batch, Tx), mask (batch, Tx))``; unknown symbols -> <unk>."""
         index, unk, pad = self.source_index_, self.source_index_[UNK], self.source_index_[PAD]
         seqs = []
         for i, text in enumerate(sources):
@@ -150,7 +159,13 @@ class Seq2Seq(ParamsMixin):
         for row, s in enumerate(seqs):
             ids[row, :len(s)] = s
         mask = np.arange(longest) < np.array([len(s) for s in seqs])[:, None]
-        return np.eye(len(self.source_vocab_))[ids], mask
+        return ids, mask
+
+    def _inputs(self, ids):
+        """The encoder's input ``(batch, Tx, n_in)``: one-hot symbols, or their vectors."""
+        if self.embeddings_ is None:
+            return np.eye(len(self.source_vocab_))[ids]
+        return self.embeddings_[ids]
 
     def _encode_targets(self, targets):
         """``(ids (batch, Ty), mask)``: each target's symbols then the end symbol."""
@@ -172,25 +187,34 @@ class Seq2Seq(ParamsMixin):
     # -- the network ---------------------------------------------------------------------
 
     def _build(self, rng):
-        self.encoder_ = Bidirectional(self.cell, len(self.source_vocab_), self.hidden,
-                                      random_state=rng)
+        n_in = len(self.source_vocab_) if self.embeddings_ is None else \
+            self.embeddings_.shape[1]
+        self.encoder_ = Bidirectional(self.cell, n_in, self.hidden, random_state=rng)
         self.decoder_ = AttentionDecoder(2 * self.hidden, self.decoder_hidden,
                                          len(self.target_vocab_), self.feed_previous,
                                          self.cell, random_state=rng)
 
     def _params(self):
-        return {**{f"enc.{k}": v for k, v in self.encoder_.params.items()},
+        """The trained arrays by name (the embeddings only when they are trainable)."""
+        trained = {"emb.E": self.embeddings_} if self.trainable_embeddings and \
+            self.embeddings_ is not None else {}
+        return {**trained, **{f"enc.{k}": v for k, v in self.encoder_.params.items()},
                 **{f"dec.{k}": v for k, v in self.decoder_.params.items()}}
 
-    def _loss_and_grads(self, x, mask, y, y_mask):
+    def _loss_and_grads(self, ids, mask, y, y_mask):
         """Mean over the batch of the summed cross-entropy, and the gradients of `_params`."""
-        a = self.encoder_.forward(x, mask)
+        a = self.encoder_.forward(self._inputs(ids), mask)
         logits = self.decoder_.forward(a, mask, y)
         loss, dlogits = softmax_cross_entropy(logits, y, y_mask)
-        batch = len(x)
-        self.encoder_.backward(self.decoder_.backward(dlogits / batch))
-        return loss / batch, {**{f"enc.{k}": g for k, g in self.encoder_.grads.items()},
-                              **{f"dec.{k}": g for k, g in self.decoder_.grads.items()}}
+        batch = len(ids)
+        dx = self.encoder_.backward(self.decoder_.backward(dlogits / batch))
+        grads = {**{f"enc.{k}": g for k, g in self.encoder_.grads.items()},
+                 **{f"dec.{k}": g for k, g in self.decoder_.grads.items()}}
+        if "emb.E" in self._params():
+            dE = np.zeros_like(self.embeddings_)
+            np.add.at(dE, ids[mask], dx[mask])
+            grads["emb.E"] = dE
+        return loss / batch, grads
 
     def _check_settings(self):
         for name in ("level", "target_level"):
@@ -226,6 +250,7 @@ class Seq2Seq(ParamsMixin):
         self.target_vocab_ = sorted({s for text in targets
                                      for s in self._split(text, self.target_level)} - {END}) + [END]
         self._index()
+        self.embeddings_ = self._embeddings()
         x, mask = self._encode_sources(sources)
         y, y_mask = self._encode_targets(targets)
         self.max_output_len_ = int(y.shape[1])
@@ -256,6 +281,27 @@ class Seq2Seq(ParamsMixin):
         self.loss_history_ = np.array(history)
         return self
 
+    def _embeddings(self):
+        """``(n_src, dim)`` rows of `vectors` for the source words (zero for <unk>, <pad>
+        and words the store lacks, as `wordvec.nn.Embedding` does), or None."""
+        if self.vectors is None:
+            return None
+        if self.level != "word":
+            raise ValueError("vectors= needs level='word' (a store holds words, not characters)")
+        store = self.vectors
+        if isinstance(store, (str, Path)):
+            from ..io import load
+            store = load(store)
+        if not hasattr(store, "key_to_index"):
+            raise TypeError(f"vectors must be a Vectors or a path, got {type(store).__name__}")
+        E = np.zeros((len(self.source_vocab_), store.dim))
+        known = [(i, w) for i, w in enumerate(self.source_vocab_[:-2]) if w in store]
+        if known:
+            rows, words = zip(*known)
+            E[list(rows)] = store[list(words)]
+        self.in_vectors_ = len(known)
+        return E
+
     def _index(self):
         self.source_index_ = {s: i for i, s in enumerate(self.source_vocab_)}
         self.target_index_ = {s: i for i, s in enumerate(self.target_vocab_)}
@@ -267,8 +313,8 @@ class Seq2Seq(ParamsMixin):
             raise ValueError("this Seq2Seq is not fitted yet; call fit first")
 
     def _greedy(self, sources, max_len):
-        x, mask = self._encode_sources(sources)
-        a = self.encoder_.forward(x, mask)
+        ids, mask = self._encode_sources(sources)
+        a = self.encoder_.forward(self._inputs(ids), mask)
         end = self.target_index_[END]
         state = self.decoder_.initial_state(len(sources))
         prev = np.full(len(sources), len(self.target_vocab_))
@@ -287,9 +333,9 @@ class Seq2Seq(ParamsMixin):
     def translate(self, source, beam_width=3, alpha=0.7, max_len=None):
         """The `beam_width` best `Translation` of one source string, best first."""
         self._check_fitted()
-        x, mask = self._encode_sources([source])
+        ids, mask = self._encode_sources([source])
         with threadpool_limits(1, user_api="blas"):
-            a = self.encoder_.forward(x, mask)
+            a = self.encoder_.forward(self._inputs(ids), mask)
 
             def step(prev, state):
                 k = len(prev)
@@ -329,11 +375,14 @@ class Seq2Seq(ParamsMixin):
     def save(self, path):
         """Write the model folder `path` (``model.json`` + ``params.npz``), atomically."""
         self._check_fitted()
-        params = {k: v for k, v in self.get_params().items() if k != "progress"}
+        params = {k: v for k, v in self.get_params().items() if k not in ("progress", "vectors")}
         meta = {"kind": "seq2seq", "params": params, "source_vocab": self.source_vocab_,
                 "target_vocab": self.target_vocab_, "max_output_len": self.max_output_len_,
                 "task": getattr(self, "task_", None)}
-        _save_files(path, meta, {**self._params(), "loss_history": self.loss_history_})
+        arrays = {**self._params(), "loss_history": self.loss_history_}
+        if self.embeddings_ is not None:
+            arrays["emb.E"] = self.embeddings_
+        _save_files(path, meta, arrays)
 
     @classmethod
     def load(cls, path):
@@ -341,7 +390,7 @@ class Seq2Seq(ParamsMixin):
         the file and entry."""
         meta, arrays = _load_files(path, kind="seq2seq")
         params = check_field(path, meta, "params", dict)
-        names = set(cls._param_names()) - {"progress"}
+        names = set(cls._param_names()) - {"progress", "vectors"}
         if set(params) != names:
             raise FormatError(Path(path) / "model.json",
                               f"params must have the keys {', '.join(sorted(names))}")
@@ -364,8 +413,13 @@ class Seq2Seq(ParamsMixin):
         model.task_ = check_field(path, meta, "task", (dict, type(None)), None,
                                   "null or an object")
         model._index()
+        E = arrays.get("emb.E")
+        model.embeddings_ = None if E is None or E.ndim != 2 else np.zeros((
+            len(model.source_vocab_), E.shape[1]))
         model._build(None)
         expected = model._params()
+        if model.embeddings_ is not None:
+            expected["emb.E"] = model.embeddings_
         check_arrays(path, arrays, {**expected, "loss_history": np.empty(model.epochs)})
         model.loss_history_ = arrays.pop("loss_history")
         for key, value in arrays.items():
