@@ -64,3 +64,41 @@ def test_pairs_are_seeded_and_use_the_course_vocabularies():
 def test_bad_range():
     with pytest.raises(ValueError, match="before start"):
         date_pairs(1, start="2000-01-01", end="1999-01-01")
+
+
+# --- the numbers task -------------------------------------------------------------------
+
+def _words_to_number(text):
+    """An independent reading of the words back (the usual running-total parser)."""
+    from wordvec.datasets import _ONES, _TENS
+    value = {w: i for i, w in enumerate(_ONES)} | {w: 10 * i for i, w in enumerate(_TENS)
+                                                   if w != "_"}
+    total = current = 0
+    for word in text.split():
+        if word == "and":
+            continue
+        if word == "hundred":
+            current *= 100
+        elif word == "thousand":
+            total, current = total + current * 1000, 0
+        else:
+            current += value[word]
+    return total + current
+
+
+def test_spelled_numbers_by_hand_and_read_back():
+    from wordvec.datasets import number_pairs, spell_number
+    assert spell_number(0) == "zero" and spell_number(13) == "thirteen"
+    assert spell_number(205) == "two hundred and five"
+    assert spell_number(1005) == "one thousand and five"
+    assert spell_number(21040) == "twenty one thousand and forty"
+    assert spell_number(100000) == "one hundred thousand"
+    for k in (*range(0, 2100), *range(99000, 101000), 999999):
+        assert _words_to_number(spell_number(k)) == k
+    pairs = number_pairs(3000, random_state=0)
+    assert pairs == number_pairs(3000, random_state=0)
+    assert all(_words_to_number(w) == int(d) for w, d in pairs)
+    counts = np.bincount([len(d) for _, d in pairs], minlength=7)[1:]
+    assert counts.min() > 400                       # digit counts 1..6 about equally often
+    with pytest.raises(ValueError, match="0 to 999999"):
+        spell_number(10**6)

@@ -562,3 +562,54 @@ def date_pairs(n, random_state=None, start="1970-01-01", end="2019-12-31", week_
             pattern = _CLDR_EN_US.get(pattern, pattern).replace("Y", "y")
         pairs.append((format_date(date, pattern).lower().replace(",", ""), date.isoformat()))
     return pairs
+
+
+# --- a word-level task: numbers spelled out in English -> digits -------------------------
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+         "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def spell_number(n):
+    """`n` (0 <= n < 1,000,000) in British English words: ``spell_number(205) == "two
+    hundred and five"``, ``spell_number(21040) == "twenty one thousand and forty"``."""
+    if not 0 <= n < 1_000_000:
+        raise ValueError(f"can spell 0 to 999999, got {n}")
+    if n == 0:
+        return "zero"
+
+    def below_1000(m):
+        words = [_ONES[m // 100], "hundred"] if m >= 100 else []
+        rest = m % 100
+        if rest and words:
+            words.append("and")
+        if rest >= 20:
+            words += [_TENS[rest // 10]] + ([_ONES[rest % 10]] if rest % 10 else [])
+        elif rest:
+            words.append(_ONES[rest])
+        return words
+
+    thousands, rest = divmod(n, 1000)
+    words = below_1000(thousands) + ["thousand"] if thousands else []
+    if rest:
+        words += (["and"] if thousands and rest < 100 else []) + below_1000(rest)
+    return " ".join(words)
+
+
+def number_pairs(n, random_state=None, max_digits=6):
+    """`n` (words, digits) pairs such as ``("two hundred and five", "205")``, offline and
+    seeded: the number of digits is uniform in 1..`max_digits`, the number uniform among
+    those of that many digits.
+
+    >>> number_pairs(2, random_state=0)[1]
+    ('one thousand three hundred and sixty eight', '1368')
+    """
+    import numpy as np
+    if not 1 <= max_digits <= 6:
+        raise ValueError(f"max_digits must be 1 to 6, got {max_digits}")
+    rng = np.random.default_rng(random_state)
+    digits = rng.integers(1, max_digits + 1, n)
+    low = np.where(digits == 1, 0, 10 ** (digits - 1))
+    numbers = low + (rng.random(n) * (10 ** digits - low)).astype(np.int64)
+    return [(spell_number(int(k)), str(int(k))) for k in numbers]
