@@ -183,3 +183,28 @@ def test_zoom_pan_and_show_all(opened):
     opened.page.locator("#fit").click()
     opened.settle()
     assert opened.state("drawn") == N_WORDS
+
+
+def test_groups_colour_points_and_fill_the_legend(browser, glove_20k_store, tmp_path):
+    from importlib import resources
+
+    from wordvec.projection import project_2d, read_groups
+    from wordvec.projector import write_page
+
+    v = Vectors.load(glove_20k_store)
+    words, groups = read_groups(resources.files("wordvec.data") / "projection_groups.txt")
+    write_page(v, project_2d(v, words, method="pca", groups=groups), tmp_path / "g.html")
+    opened = Opened(browser, tmp_path / "g.html")
+    opened.settle()
+    legend = opened.page.locator("#legend div").all_text_contents()
+    assert legend == list(dict.fromkeys(groups))
+    assert opened.state("drawn") == len(words) and opened.errors == []
+    rgb = opened.pixels().astype(int)
+    seen = {}
+    for word, group in zip(words, groups):
+        x, y = (round(c) for c in opened.state(f"screenOf({word!r})"))
+        seen.setdefault(group, []).append(tuple(rgb[y, x]))
+    # each group's most common point colour is its own
+    common = {g: max(set(c), key=c.count) for g, c in seen.items()}
+    assert len(set(common.values())) == len(common), common
+    opened.page.close()
