@@ -30,7 +30,8 @@ from .common import check_output, load_vectors, vectors_option
 @click.option("--perplexity", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="t-SNE perplexity, clamped to (n_words - 1) / 3.")
 @click.option("--title", help="Title of the plot and of the page.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress lines (t-SNE, label placement, neighbours).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress lines (t-SNE, label placement, neighbours).")
 def project(vectors_path, words, method, top, words_file, groups_file, output, html_path,
             neighbours, csv_path, seed, perplexity, title, quiet):
     """Draw a 2-D map of WORDS, of the words in --words FILE, or of the --top N words: an image
