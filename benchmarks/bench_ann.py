@@ -41,7 +41,7 @@ from wordvec.ann import (
 )
 from wordvec.pretrained import glove_6b_50d
 
-EFFORTS = {"hnsw": (25, 50, 75, 100, 150, 200, 400),
+EFFORTS = {"hnsw": (25, 50, 60, 75, 90, 100, 150, 200, 400),
            "annoy": (500, 1000, 2000, 5000, 10000)}
 DEFAULT_EFFORT = {"hnsw": DEFAULT_EF, "annoy": DEFAULT_SEARCH_K}
 TARGET_RECALL, TARGET_SPEEDUP = 0.97, 15.0
