@@ -57,6 +57,9 @@ def test_frozen_word_vectors_stay_and_travel_with_the_model(tmp_path):
     assert model.source_vocab_[:4] == ["four", "one", "three", "two"]
     np.testing.assert_array_equal(model.embeddings_[0], 0)          # "four": not in the store
     np.testing.assert_array_equal(model.embeddings_[1:4], store[["one", "three", "two"]])
+    twice = Vectors(["one"], np.full((1, 4), 2.0, dtype=np.float32))       # unit length
+    scaled = Seq2Seq(level="word", vectors=twice, hidden=2, decoder_hidden=2, epochs=1)
+    np.testing.assert_allclose(scaled.fit(["one"], ["1"]).embeddings_[0], 0.5)
     assert "emb.E" not in model._params()
     model.save(tmp_path / "m")
     loaded = Seq2Seq.load(tmp_path / "m")

@@ -93,8 +93,9 @@ class Seq2Seq(ParamsMixin):
         The same for targets (and outputs).
     vectors : Vectors or path, optional
         Word vectors for the encoder's input (``level="word"``) instead of one-hot words:
-        each training source word's row is copied (words the store lacks, and words never
-        seen in training, read as the zero vector); the copy is saved with the model.
+        each training source word's row is copied at unit length (words the store lacks,
+        and words never seen in training, read as the zero vector); the copy is saved with
+        the model.
     trainable_embeddings : bool
         Train that copy with the rest (else it stays as the store has it).
     hidden : int
@@ -282,8 +283,10 @@ class Seq2Seq(ParamsMixin):
         return self
 
     def _embeddings(self):
-        """``(n_src, dim)`` rows of `vectors` for the source words (zero for <unk>, <pad>
-        and words the store lacks, as `wordvec.nn.Embedding` does), or None."""
+        """``(n_src, dim)`` rows of `vectors` for the source words, scaled to unit length
+        (zero for <unk>, <pad> and words the store lacks, as `wordvec.nn.Embedding` does),
+        or None. GloVe's rows have lengths near 4.5; as they are they saturate the encoder's
+        gates (numbers task, 2,000 pairs: 0.44 exact match frozen, 0.97 at unit length)."""
         if self.vectors is None:
             return None
         if self.level != "word":
@@ -298,7 +301,9 @@ class Seq2Seq(ParamsMixin):
         known = [(i, w) for i, w in enumerate(self.source_vocab_[:-2]) if w in store]
         if known:
             rows, words = zip(*known)
-            E[list(rows)] = store[list(words)]
+            vectors = np.asarray(store[list(words)], dtype=np.float64)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            E[list(rows)] = vectors / np.where(norms > 0, norms, 1.0)
         self.in_vectors_ = len(known)
         return E
 
