@@ -6,13 +6,15 @@ import click
 
 from .common import COUNT, POSITIVE, SEED, check_output
 
-TASKS = ("dates",)
+# task -> (source level, target level)
+TASKS = {"dates": ("char", "char"), "numbers": ("word", "char")}
 HELD_OUT = 2000
 
 
 def _task_pairs(task, n, seed):
-    from wordvec.datasets import date_pairs
-    return date_pairs(n, random_state=seed)
+    from wordvec import datasets
+    make = datasets.date_pairs if task == "dates" else datasets.number_pairs
+    return make(n, random_state=seed)
 
 
 def _read_pairs(data):
@@ -33,16 +35,20 @@ def seq2seq():
 
 
 @seq2seq.command()
-@click.argument("task", metavar="[TASK]", required=False, type=click.Choice(TASKS))
+@click.argument("task", metavar="[TASK]", required=False, type=click.Choice(sorted(TASKS)))
 @click.option("--data", type=click.File("r", encoding="utf-8-sig"),
               help="Tab-separated source<TAB>target lines instead of a TASK (\"-\": stdin).")
 @click.option("-o", "--output", required=True, type=click.Path(), help="Model folder to write.")
 @click.option("--pairs", type=COUNT, default=10000, show_default=True,
               help="How many pairs of the TASK to generate for training.")
-@click.option("--level", type=click.Choice(["char", "word"]), default="char",
-              show_default=True, help="Read sources as characters or as words (--data).")
-@click.option("--target-level", type=click.Choice(["char", "word"]), default="char",
-              show_default=True, help="The same for targets (--data).")
+@click.option("--level", type=click.Choice(["char", "word"]), default=None,
+              help="Read sources as characters or as words (default: the TASK's; char for "
+                   "--data).")
+@click.option("--target-level", type=click.Choice(["char", "word"]), default=None,
+              help="The same for targets.")
+@click.option("--vectors", "vectors_path", metavar="PATH",
+              help="A vector store (any format, or glove-6b-50d) for word-level inputs.")
+@click.option("--trainable-vectors", is_flag=True, help="Train the copy of --vectors too.")
 @click.option("--epochs", type=COUNT, default=10, show_default=True)
 @click.option("--batch-size", type=COUNT, default=100, show_default=True)
 @click.option("--hidden", type=COUNT, default=32, show_default=True,
@@ -53,29 +59,42 @@ def seq2seq():
               help="Seeds the weights, the shuffles and the generated pairs.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def train(task, data, output, pairs, level, target_level, epochs, batch_size, hidden,
-          decoder_hidden, learning_rate, seed, as_json, quiet):
+def train(task, data, output, pairs, level, target_level, vectors_path, trainable_vectors,
+          epochs, batch_size, hidden, decoder_hidden, learning_rate, seed, as_json, quiet):
     """Train on a TASK's generated pairs or on --data; prints the loss of every epoch.
 
     TASK "dates" is the course's: human-readable dates ("tuesday 9 march 2004", "9/3/04")
-    to ISO ones (2004-03-09), drawn from 1970-2019 in the course's 24 formats.
+    to ISO ones (2004-03-09), drawn from 1970-2019 in the course's 24 formats. TASK
+    "numbers": English number words ("two hundred and five") to digits (205), 0-999999.
 
     \b
     Examples:
       wordvec seq2seq train dates -o dates.model
+      wordvec seq2seq train numbers --vectors glove-6b-50d --trainable-vectors -o num.model
       wordvec seq2seq train --data pairs.tsv --level word -o my.model --epochs 30
     """
     if (task is None) == (data is None):
         raise click.UsageError("give a TASK or --data, not both" if task else
                                "give a TASK (dates) or --data pairs.tsv")
-    check_output(output, data)
+    check_output(output, data, vectors_path)
+    default_levels = TASKS.get(task, ("char", "char"))
+    level, target_level = level or default_levels[0], target_level or default_levels[1]
+    if vectors_path and level != "word":
+        raise click.UsageError("--vectors needs word-level sources (--level word)")
+    if trainable_vectors and not vectors_path:
+        raise click.UsageError("--trainable-vectors needs --vectors")
     from wordvec.models.seq2seq import Seq2Seq
 
     if task:
         sources, targets = zip(*_task_pairs(task, pairs, seed))
     else:
         sources, targets = _read_pairs(data)
-    model = Seq2Seq(level=level, target_level=target_level, hidden=hidden,
+    vectors = None
+    if vectors_path:
+        from .common import load_vectors
+        vectors = load_vectors(vectors_path)
+    model = Seq2Seq(level=level, target_level=target_level, vectors=vectors,
+                    trainable_embeddings=trainable_vectors, hidden=hidden,
                     decoder_hidden=decoder_hidden, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, random_state=seed, progress=not quiet)
     model.fit(sources, targets)
@@ -87,7 +106,8 @@ def train(task, data, output, pairs, level, target_level, epochs, batch_size, hi
                                "source_vocab": len(model.source_vocab_),
                                "target_vocab": len(model.target_vocab_), "loss": losses}))
         return
-    click.echo(f"{len(sources)} pairs, {len(model.source_vocab_)} source and "
+    known = f" ({model.in_vectors_} in --vectors)" if vectors is not None else ""
+    click.echo(f"{len(sources)} pairs, {len(model.source_vocab_)} source{known} and "
                f"{len(model.target_vocab_)} target symbols; loss by epoch:")
     for epoch, loss in enumerate(losses, 1):
         click.echo(f"  epoch {epoch:>3}  {loss:.4f}")

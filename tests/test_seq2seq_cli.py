@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 
@@ -106,3 +107,21 @@ def test_usage_errors_exit_2(tmp_path):
     assert proc.returncode == 2 and "choose another output path" in proc.stderr
     proc = run("translate", "--model", tmp_path, "a", "--beam", 0)
     assert proc.returncode == 2
+
+
+def test_numbers_task_with_word_vectors(tmp_path):
+    words = "zero one two three four five six seven eight nine ten eleven twelve".split()
+    store = tmp_path / "vectors.txt"
+    rng = np.random.default_rng(0)
+    store.write_text(f"{len(words)} 3\n" + "".join(
+        f"{w} {' '.join(f'{v:.4f}' for v in rng.standard_normal(3))}\n" for w in words),
+        encoding="utf-8")
+    proc = run("train", "numbers", "--pairs", 200, "--vectors", store, "--trainable-vectors",
+               "-o", tmp_path / "num.model", *TINY)
+    assert proc.returncode == 0, proc.stderr
+    # "zero" is only ever the number 0, which these 200 pairs lack
+    assert "200 pairs, 31 source (11 in --vectors) and 11 target symbols" in proc.stdout
+    proc = run("translate", "--model", tmp_path / "num.model", "two hundred and five")
+    assert proc.returncode == 0 and proc.stdout.startswith("two hundred and five\t")
+    proc = run("train", "dates", "--vectors", store, "-o", tmp_path / "m")
+    assert proc.returncode == 2 and "--vectors needs word-level sources" in proc.stderr
