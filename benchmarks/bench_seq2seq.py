@@ -3,9 +3,11 @@
 Trains on `--train` generated pairs (seed 0), then scores exact match on 2,000 held-out pairs
 drawn with a seed training never used, keeping only inputs that training never saw. Prints
 training time, peak RSS, each system's accuracy (greedy and beam 3 for the model, dateutil
-with dayfirst False and True) and the ratio of their error rates.
+with dayfirst False and True) and the ratio of their error rates; then the same training for
+the course's configuration (no previous-token input, 52,960 parameters) for comparison
+(skip it with --no-course).
 
-    python benchmarks/bench_seq2seq.py [--train 10000] [--epochs 10]
+    python benchmarks/bench_seq2seq.py [--train 10000] [--epochs 10] [--no-course]
 """
 
 import argparse
@@ -34,6 +36,7 @@ def main():
     ap.add_argument("--train", type=int, default=10000)
     ap.add_argument("--epochs", type=int, default=None, help="default: Seq2Seq's default")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-course", action="store_true")
     args = ap.parse_args()
     train = date_pairs(args.train, random_state=args.seed)
     seen = {h for h, _ in train}
@@ -61,6 +64,16 @@ def main():
     wrong = [(s, p, t) for s, p, t in zip(sources, greedy, targets, strict=True) if p != t]
     for s, p, t in wrong[:10]:
         print(f"  wrong: {s!r} -> {p} (want {t})")
+    if not args.no_course:
+        start = time.perf_counter()
+        course = Seq2Seq(feed_previous=False, random_state=args.seed,
+                         progress=sys.stderr.isatty(), **extra).fit(*zip(*train))
+        seconds = time.perf_counter() - start
+        n_params = sum(v.size for v in course._params().values())
+        acc_c = course.score(sources, targets)
+        print(f"course configuration ({n_params:,d} parameters, no previous-token input), "
+              f"same training: {seconds:.0f} s, exact match {acc_c:.4f}; error ratio "
+              f"course/seq2seq {(1 - acc_c) / max(1 - acc, 1 / len(held_out)):.1f}x")
 
 
 if __name__ == "__main__":
