@@ -1,7 +1,8 @@
 """SGNS speed, memory and quality: wordvec against gensim on the same corpus, in one run.
 
 Settings as gensim `Word2Vec(sg=1, vector_size=100, window=5, negative=5, sample=1e-4,
-min_count=5, epochs=5, workers=THREADS)` (gensim reads with `corpus_file=`, its fastest mode).
+min_count=5, epochs=5, workers=THREADS)`, or `--model cbow`: wordvec's CBOW against `sg=0`
+(gensim reads with `corpus_file=`, its fastest mode).
 Each trainer runs in its own subprocess, one after the other, so the peak RSS is its own
 (also shown: the RSS of its libraries alone, loaded and warmed up, before the corpus is read);
 words/s counts corpus words x epochs over the training time only (vocabulary excluded; for
@@ -15,6 +16,7 @@ the ratios, which are measured in the same run, and look at the load printed wit
 
     python benchmarks/bench_sgns.py data/bench.txt            # the acceptance run
     python benchmarks/bench_sgns.py data/bench.txt --lines 200000 --epochs 1 --no-eval
+    python benchmarks/bench_sgns.py data/bench.txt --model cbow   # CBOW against gensim sg=0
 """
 
 import argparse
@@ -37,24 +39,26 @@ def evaluate(kv):
     return {"analogy": float(analogy), "ws353": float(ws353)}
 
 
-def warm_up():
+def warm_up(model):
     """Build the kernel (as a user's first run does) and print the RSS of a process that has
     loaded wordvec and run it once: the libraries' share of the peak, from the second call on
     (the first also holds numba, which builds the kernel)."""
-    from wordvec import SGNS
+    from wordvec import CBOW, SGNS
 
-    SGNS(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
+    trainer = CBOW if model == "cbow" else SGNS
+    trainer(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
     print(json.dumps({"base_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def worker(trainer, corpus, epochs, threads, do_eval):
+def worker(trainer, corpus, epochs, threads, do_eval, kind):
     """Train once in this process and print a JSON line of measurements."""
     result = {"trainer": trainer}
     if trainer == "wordvec":
-        from wordvec import SGNS
+        from wordvec import CBOW, SGNS
 
-        model = SGNS(epochs=epochs, threads=threads, random_state=1, progress=False,
-                     **SETTINGS).fit(corpus)
+        trainer = CBOW if kind == "cbow" else SGNS
+        model = trainer(epochs=epochs, threads=threads, random_state=1, progress=False,
+                        **SETTINGS).fit(corpus)
         result["train_s"] = model.timings_["training"]
         result["cpu_s"] = model.timings_["training_cpu"]
         result["prepare_s"] = model.timings_["vocabulary"] + model.timings_["encoding"]
@@ -67,7 +71,8 @@ def worker(trainer, corpus, epochs, threads, do_eval):
 
         result["base_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         s = SETTINGS
-        model = Word2Vec(sg=1, vector_size=s["dim"], window=s["window"], negative=s["negative"],
+        model = Word2Vec(sg=int(kind == "sgns"), vector_size=s["dim"], window=s["window"],
+                         negative=s["negative"],
                          sample=s["sample"], min_count=s["min_count"], epochs=epochs,
                          workers=threads, seed=1)
         t = time.perf_counter()
@@ -103,14 +108,17 @@ def main():
     parser.add_argument("--lines", type=int, help="use only the first LINES lines")
     parser.add_argument("--repeat", type=int, default=1, help="alternate the trainers N times")
     parser.add_argument("--no-eval", action="store_true", help="skip the quality scores")
+    parser.add_argument("--model", choices=["sgns", "cbow"], default="sgns",
+                        help="skip-gram (gensim sg=1) or CBOW (sg=0), both negative sampling")
     parser.add_argument("--worker", choices=["wordvec", "gensim", "warm-up"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     corpus = args.corpus or default_corpus()
     if args.worker == "warm-up":
-        return warm_up()
+        return warm_up(args.model)
     if args.worker:
-        return worker(args.worker, corpus, args.epochs, args.threads, not args.no_eval)
+        return worker(args.worker, corpus, args.epochs, args.threads, not args.no_eval,
+                      args.model)
 
     tmp = None
     if args.lines:
@@ -122,10 +130,11 @@ def main():
                 tmp.write(line)
         tmp.close()
         corpus = tmp.name
-    print(f"corpus {corpus}, {args.epochs} epochs, {args.threads} threads; "
+    print(f"{args.model}: corpus {corpus}, {args.epochs} epochs, {args.threads} threads; "
           f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for _ in range(2):  # the first builds the kernel, the second measures the libraries
-        out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up"],
+        out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up",
+                              "--model", args.model],
                              check=True, capture_output=True, text=True).stdout
     wordvec_base = json.loads(out.strip().splitlines()[-1])["base_mb"]
     runs = {"wordvec": [], "gensim": []}
@@ -133,7 +142,8 @@ def main():
         for _ in range(args.repeat):
             for trainer in ("wordvec", "gensim"):
                 cmd = [sys.executable, __file__, corpus, "--worker", trainer, "--epochs",
-                       str(args.epochs), "--threads", str(args.threads)]
+                       str(args.epochs), "--threads", str(args.threads), "--model",
+                       args.model]
                 if args.no_eval:
                     cmd.append("--no-eval")
                 out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout

@@ -26,13 +26,15 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.argument("corpus", metavar="CORPUS", required=False)
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="Where to save the vectors (written atomically).")
-@click.option("--model", type=click.Choice(["sgns", "glove"]), default="sgns", show_default=True,
-              help="sgns: word2vec skip-gram with negative sampling; glove: GloVe.")
+@click.option("--model", type=click.Choice(["sgns", "cbow", "glove"]), default="sgns",
+              show_default=True,
+              help="sgns: word2vec skip-gram with negative sampling; cbow: word2vec CBOW with "
+                   "negative sampling (gensim's sg=0); glove: GloVe.")
 @click.option("--dim", type=COUNT, help="Vector dimensions [100].")
 @click.option("--window", type=COUNT, help="Maximum context distance [5; glove 10].")
-@click.option("--negative", type=COUNT, help="SGNS: negative samples per centre word [5].")
+@click.option("--negative", type=COUNT, help="SGNS, CBOW: negative samples per centre word [5].")
 @click.option("--sample", type=NON_NEGATIVE,
-              help="SGNS: subsampling threshold, 0 for none [1e-3].")
+              help="SGNS, CBOW: subsampling threshold, 0 for none [1e-3].")
 @click.option("--min-count", type=COUNT, help="Ignore words seen fewer times [5].")
 @click.option("--max-vocab", type=COUNT, help="Keep at most this many words [all].")
 @click.option("--epochs", type=COUNT, help="Passes over the corpus [5; glove 25].")
@@ -41,6 +43,8 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.option("--seed", type=SEED,
               help="Random seed. With --threads 1 the output is bit-for-bit reproducible; with "
                    "more threads, lock-free updates make the last bits vary.")
+@click.option("--cbow-mean/--cbow-sum", "cbow_mean", default=None,
+              help="CBOW: average the context vectors, or sum them [mean].")
 @click.option("--x-max", type=POSITIVE, help="GloVe: weighting cutoff x_max [100].")
 @click.option("--weight-exponent", type=POSITIVE,
               help="GloVe: exponent of the weighting (x / x_max) ** e, glove.c's -alpha [0.75].")
@@ -78,6 +82,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
     Example:
       wordvec train data/small.txt -o small.vec --dim 50 --epochs 3 --seed 1
       wordvec similar king --vectors small.vec
+      wordvec train data/small.txt -o cbow.vec --model cbow --seed 1
       wordvec train data/small.txt -o glove.vec --model glove --x-max 10 --epochs 15
       wordvec train --model glove --cooccur counts -o glove.vec
     """
@@ -91,6 +96,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
     ignored = (UntokenizedWarning,) if quiet or tokenize else ()
     how = tokenize or "whitespace"
     from wordvec.io import format_for_path
+    from wordvec.train.cbow import CBOW
     from wordvec.train.sgns import SGNS
 
     format_for_path(out, fmt)  # an unknown --format fails before training, not after
@@ -101,7 +107,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
         options["checkpoint"] = resume
     _check_outputs(out, fmt, options["checkpoint"], model, corpus, options["cooccur"], resume)
     cooccur = options.pop("cooccur")
-    names = _GLOVE if model == "glove" else _PARAMS
+    names = {"glove": _GLOVE, "cbow": {**_PARAMS, "cbow_mean": "cbow_mean"}}.get(model, _PARAMS)
     for k, v in options.items():
         if v is not None and k not in names:
             raise click.UsageError(f"--{k.replace('_', '-')} does not apply to --model {model}")
@@ -120,8 +126,8 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
                           cooccurrence=cooccur, resume=resume)
     else:
         if corpus is None or cooccur is not None:
-            raise click.UsageError("--model sgns trains on CORPUS (--cooccur is for glove)")
-        estimator = SGNS(progress=not quiet, **kwargs)
+            raise click.UsageError(f"--model {model} trains on CORPUS (--cooccur is for glove)")
+        estimator = (CBOW if model == "cbow" else SGNS)(progress=not quiet, **kwargs)
         _check(estimator)
         with warning_lines(*ignored), _resume_hint(options["checkpoint"]):
             estimator.fit(Corpus(corpus, tokenize=how), resume=resume)

@@ -21,6 +21,7 @@ _LAZY = {
     "load": "wordvec.io",
     "save": "wordvec.io",
     "SGNS": "wordvec.train.sgns",
+    "CBOW": "wordvec.train.cbow",
     "GloVe": "wordvec.train.glove",
     "AnnIndex": "wordvec.ann",
     "Phrases": "wordvec.phrases",

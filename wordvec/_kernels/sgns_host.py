@@ -94,6 +94,29 @@ _SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 2), (np.float32, 2), (np.int64, 1
                    (np.float32, 1), (np.float32, 1), (np.float32, 1), (np.int64, 1))
 
 
+def check_job_arrays(name, arrays, scratch, scratch_dtypes, window):
+    """`TypeError`/`ValueError` unless the arrays of a word2vec job (`sgns_job`, `cbow_job`:
+    syn0 ... sig, then the scratch arrays, `scratch[0]` the sentence buffer) have the dtypes,
+    layout and sizes that the native kernel, which checks nothing, relies on."""
+    for array, (dtype, ndim) in zip(arrays + scratch, _DTYPES + scratch_dtypes, strict=True):
+        if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
+            raise TypeError(f"{name}: expected a C-contiguous {ndim}-D {dtype.__name__} "
+                            f"array, got {array.dtype} {array.shape}")
+    syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig = arrays
+    n_words = syn0.shape[0]
+    if (syn1.shape != syn0.shape or sig.shape[0] != 3
+            or not len(keep) == len(neg_cut) == len(neg_alias) == n_words
+            or len(ends) != len(raw_starts)):
+        raise ValueError(f"{name}: array sizes do not agree")
+    if len(ends) and (int(ends[-1]) > len(ids) or scratch[0].shape[0] < int(np.diff(
+            ends, prepend=0).max())):
+        raise ValueError(f"{name}: sentence ends run past the ids or the buffer")
+    if len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < n_words:
+        raise ValueError(f"{name}: word ids must lie in [0, {n_words})")
+    if window < 1 or n_words < 1:  # the kernels divide by both
+        raise ValueError(f"{name}: window={window} and n_words={n_words} must be >= 1")
+
+
 def job_function():
     """A callable with `sgns.sgns_job`'s arguments and result: the shared library when it is
     (or can be) built, else the numba dispatcher."""
@@ -107,26 +130,12 @@ def job_function():
                         window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
                         *scratch):
         arrays = (syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
-        for array, (dtype, ndim) in zip(arrays + scratch, _DTYPES + _SCRATCH_DTYPES,
-                                        strict=True):
-            if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
-                raise TypeError(f"sgns_job: expected a C-contiguous {ndim}-D {dtype.__name__} "
-                                f"array, got {array.dtype} {array.shape}")
+        check_job_arrays("sgns_job", arrays, scratch, _SCRATCH_DTYPES, window)
         n_words, dim = syn0.shape
         k1 = negative + 1
-        sen, outb = scratch[0], scratch[1]
-        if (syn1.shape != syn0.shape or sig.shape[0] != 3
-                or not len(keep) == len(neg_cut) == len(neg_alias) == n_words
-                or len(ends) != len(raw_starts)
-                or outb.shape != (k1, dim) or any(len(a) != k1 for a in scratch[3:])):
+        sen = scratch[0]
+        if scratch[1].shape != (k1, dim) or any(len(a) != k1 for a in scratch[3:]):
             raise ValueError("sgns_job: array sizes do not agree")
-        if len(ends) and (int(ends[-1]) > len(ids) or sen.shape[0] < int(np.diff(
-                ends, prepend=0).max())):
-            raise ValueError("sgns_job: sentence ends run past the ids or the buffer")
-        if len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < n_words:
-            raise ValueError(f"sgns_job: word ids must lie in [0, {n_words})")
-        if window < 1 or n_words < 1:  # the kernel divides by both
-            raise ValueError(f"sgns_job: window={window} and n_words={n_words} must be >= 1")
         out_loss = np.zeros(1, np.float64)
         out_pairs = np.zeros(1, np.int64)
         native(syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data, len(ids),

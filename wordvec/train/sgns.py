@@ -256,26 +256,37 @@ class SGNS(ParamsMixin):
         self.pairs_history_ = np.asarray(run.pairs_history, dtype=np.int64)
         return self
 
+    # ------------------------------------------------------------------ the kernel
+    _FAMILY = "sgns"   # checkpoints are "wordvec-sgns-checkpoint" folders
+    _SCHEDULE = _SCHEDULE
+
+    def _job_function(self):
+        return job_function()
+
+    def _job_extra(self, max_len):
+        """The kernel's arguments after `seed`: its scratch buffers."""
+        return scratch_buffers(self.dim, self.negative, max_len)
+
     # ------------------------------------------------------------------ checkpoints
     def _params(self):
-        return {name: getattr(self, name) for name in _SCHEDULE}
+        return {name: getattr(self, name) for name in self._SCHEDULE}
 
     def _write_checkpoint(self, vocab, seed, syn0, syn1, epoch, next_job, raw_total,
                           words_done, loss_history, pairs_history, job_loss, job_pairs):
-        with write_checkpoint(self.checkpoint, "sgns") as tmp:
+        with write_checkpoint(self.checkpoint, self._FAMILY) as tmp:
             np.save(tmp / "syn0.npy", syn0)
             np.save(tmp / "syn1.npy", syn1)
             np.save(tmp / "job_loss.npy", job_loss)
             np.save(tmp / "job_pairs.npy", job_pairs)
             write_vocab(tmp / "vocab.txt", vocab.words, vocab.counts)
-            write_state(tmp, "sgns", self._params(), job_words=JOB_WORDS, seed=seed,
+            write_state(tmp, self._FAMILY, self._params(), job_words=JOB_WORDS, seed=seed,
                         epoch=epoch, next_job=next_job, raw_total=raw_total,
                         total_words=vocab.total_words, words_done=words_done,
                         loss_history=list(loss_history), pairs_history=list(pairs_history))
 
     def _read_checkpoint(self, path):
         path = Path(path)
-        state = read_state(path, "sgns", self, _SCHEDULE)
+        state = read_state(path, self._FAMILY, self, self._SCHEDULE)
         self._check_state(path / "state.json", state)
         if state["job_words"] != JOB_WORDS:
             raise ValueError(f"{path}: checkpoint uses jobs of {state['job_words']} words, "
@@ -343,7 +354,7 @@ class _Run:
         self.raw_total = enc.raw_total
         self.job_words = np.diff(np.concatenate([[0], raw_ends])[bounds])
         self.max_len = max(enc.longest, 1)
-        self.sgns_job = job_function()  # the kernel as a shared library, else numba's
+        self.sgns_job = model._job_function()  # a shared library, else numba's dispatcher
 
     def _job(self, epoch, j):
         m, enc = self.model, self.enc
@@ -361,7 +372,7 @@ class _Run:
                              self.alias[0], self.alias[1], self.sig, m.window, m.negative,
                              float(m.alpha), float(m.min_alpha), epoch * self.raw_total,
                              max(m.epochs * self.raw_total, 1), job_seed(self.seed, epoch, j),
-                             *scratch_buffers(m.dim, m.negative, self.max_len))
+                             *m._job_extra(self.max_len))
 
     def train(self, state):
         """Run the remaining epochs; on Ctrl-C finish the running jobs, checkpoint, re-raise.
