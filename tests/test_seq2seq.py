@@ -158,3 +158,15 @@ def test_word_level_with_variable_length_outputs():
     # calibration: seeds 0, 1 and 2 all copy the 300 training pairs exactly
     assert model.score(sources[:100], targets[:100]) > 0.8
     assert model.predict(["seven"])[0].split() == ["7"]
+
+
+def test_scikit_learn_parameter_protocol():
+    from sklearn.base import clone
+    model = Seq2Seq(hidden=8, random_state=3)
+    assert model.get_params()["hidden"] == 8 and model.set_params(epochs=2) is model
+    twin = clone(model)
+    assert twin is not model and twin.get_params() == model.get_params()
+    assert repr(model) == "Seq2Seq(hidden=8, epochs=2, random_state=3)"
+    fitted = model.fit(["ab"], ["c"])
+    assert not hasattr(clone(fitted), "decoder_")
+    assert fitted.hidden == 8 and fitted.epochs == 2          # fit never rewrites them
