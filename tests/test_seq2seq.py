@@ -138,6 +138,13 @@ def test_save_and_load_give_the_same_translations(dates_model, tmp_path):
     assert a.output == b.output and a.score == pytest.approx(b.score, rel=1e-12)
 
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    for field, value, message in (("hidden", 0, "hidden must be an integer >= 1, got 0"),
+                                  ("feed_previous", "yes", "feed_previous must be True or")):
+        broken = json.loads(json.dumps(meta))
+        broken["params"][field] = value
+        (tmp_path / "m" / "model.json").write_text(json.dumps(broken))
+        with pytest.raises(FormatError, match=f"model.json: {message}"):
+            Seq2Seq.load(tmp_path / "m")
     meta["kind"] = "charlm"
     (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
     with pytest.raises(FormatError, match="expected a seq2seq model, got 'charlm'"):

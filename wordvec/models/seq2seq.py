@@ -230,6 +230,9 @@ class Seq2Seq(ParamsMixin):
         for name in ("learning_rate", "clip"):
             if not finite_number(getattr(self, name)) or getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be a number > 0, got {getattr(self, name)!r}")
+        for name in ("feed_previous", "trainable_embeddings"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
     def fit(self, sources, targets):
         """Train on parallel lists of strings; returns self. ``loss_history_`` holds the mean
