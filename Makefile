@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= data
 
-.PHONY: install test stress browser lint bench demo clean
+.PHONY: install test stress browser slow lint bench demo clean
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,10 @@ browser: install
 	$(BIN)/python -m pip install -q -e ".[browser]"
 	$(BIN)/python -m pytest -q -m browser tests/browser
 
+# Long training runs against acceptance numbers (seq2seq dates: about 2 minutes on 2 cores).
+slow: install
+	$(BIN)/python -m pytest -q -m slow tests/slow
+
 lint: install
 	$(BIN)/ruff check wordvec cli tests benchmarks
 
@@ -41,6 +45,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_ann.py
 	$(BIN)/wordvec datasets build bench -o $(DATA)/bench.txt
 	$(BIN)/python benchmarks/bench_sgns.py $(DATA)/bench.txt
+	$(BIN)/python benchmarks/bench_sgns.py $(DATA)/bench.txt --model cbow
 	$(BIN)/python benchmarks/bench_phrases.py $(DATA)/bench.txt
 	$(BIN)/python benchmarks/bench_glove.py --corpus $(DATA)/bench.txt --sgns
 	$(BIN)/python benchmarks/bench_seq2seq.py

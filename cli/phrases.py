@@ -2,7 +2,7 @@
 
 import click
 
-from .common import COUNT, Finite
+from .common import COUNT
 
 
 @click.command()
@@ -11,7 +11,7 @@ from .common import COUNT, Finite
               help="Phrased corpus to write (written atomically), or - for stdout.")
 @click.option("--min-count", type=COUNT, default=5, show_default=True,
               help="Pairs seen this often or less are never phrases.")
-@click.option("--threshold", type=Finite(), default=None,
+@click.option("--threshold", type=float, default=None,
               help="Score a pair must exceed to be a phrase [10; npmi 0.5].")
 @click.option("--scoring", type=click.Choice(["default", "npmi"]), default="default",
               show_default=True,

@@ -216,7 +216,8 @@ def test_cli_stdin_to_stdout_and_quiet(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--scoring", "npmi", "--threshold", "2"], "threshold must be in [-1, 1]"),
     (["--threshold", "-1"], "threshold must be a finite number > 0"),
-    (["--threshold", "nan"], "is not a finite number"),
+    (["--threshold", "nan"], "threshold must be a number, got nan"),
+    (["--threshold", "inf"], "threshold must be a finite number > 0"),
     (["--min-count", "0"], "0 is not in the range x>=1"),
     (["--delimiter", " "], "delimiter must be a non-empty string without whitespace"),
 ])
