@@ -39,8 +39,11 @@ def index(vectors_path, backend, M, ef_construction, n_trees, seed, report, samp
     The index goes inside a native store folder (index.ann), next to a store file
     (<file>.ann), or into the wordvec cache for --vectors glove-6b-50d; `wordvec similar
     --ann` and `wordvec analogy --ann` use it, whichever its backend. Saving the store again
-    drops or invalidates it: rebuild it then. --report draws its query words uniformly from
-    the whole vocabulary (and, in a second table, from the --restrict most frequent words).
+    drops or invalidates it: rebuild it then. An HNSW graph of GloVe 6B's 400,000 words takes
+    3-6 minutes to build on 2 cores and answers with recall@10 0.98 (ef 100); an Annoy forest
+    takes under a minute but gives 0.78 at its default search_k. --report draws its query
+    words uniformly from the whole vocabulary (and, in a second table, from the --restrict
+    most frequent words).
 
     \b
     Examples:
