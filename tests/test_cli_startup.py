@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("numba", "sklearn", "matplotlib", "gensim", "annoy", "pandas", "scipy")
+HEAVY = ("numba", "sklearn", "matplotlib", "gensim", "annoy", "hnswlib", "pandas", "scipy")
 
 PROBE = """
 import json, sys
