@@ -465,6 +465,8 @@ class AnnIndex:
     def _effort(self, search_k, ef):
         """The query effort of this backend: the one given, else the index's default."""
         mine = self._backend.effort
+        if search_k is None and ef is None:  # every most_similar(index=...) query
+            return getattr(self, mine)
         given = {"search_k": search_k, "ef": ef}
         for name, value in given.items():
             if value is not None and name != mine:
