@@ -264,7 +264,7 @@ class _Annoy:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(threads) as pool:
-                results = list(pool.map(one, queries, chunksize=64))
+                results = list(pool.map(one, queries))
         else:
             results = [one(vector) for vector in queries]
         rows = np.full((len(queries), n), -1, dtype=np.int64)
