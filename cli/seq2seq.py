@@ -66,6 +66,7 @@ def train(task, data, output, pairs, level, target_level, vectors_path, trainabl
     TASK "dates" is the course's: human-readable dates ("tuesday 9 march 2004", "9/3/04")
     to ISO ones (2004-03-09), drawn from 1970-2019 in the course's 24 formats. TASK
     "numbers": English number words ("two hundred and five") to digits (205), 0-999999.
+    A TASK's model lower-cases its inputs; --data's reads them as they are.
 
     \b
     Examples:
@@ -93,7 +94,8 @@ def train(task, data, output, pairs, level, target_level, vectors_path, trainabl
     if vectors_path:
         from .common import load_vectors
         vectors = load_vectors(vectors_path)
-    model = Seq2Seq(level=level, target_level=target_level, vectors=vectors,
+    model = Seq2Seq(level=level, target_level=target_level, lowercase=task is not None,
+                    vectors=vectors,
                     trainable_embeddings=trainable_vectors, hidden=hidden,
                     decoder_hidden=decoder_hidden, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, random_state=seed, progress=not quiet)

@@ -117,6 +117,9 @@ def test_unknown_symbols_map_to_unk_and_empty_input_is_an_error(dates_model):
     x, mask = dates_model._encode_sources(["kz 1"])
     unk = dates_model.source_vocab_.index("<unk>")
     assert x[0, :2].tolist() == [unk, unk]
+    upper = Seq2Seq(lowercase=True, hidden=2, decoder_hidden=2, epochs=1).fit(["Ab"], ["c"])
+    assert upper.source_vocab_ == ["a", "b", "<unk>", "<pad>"]
+    assert upper._encode_sources(["BA"])[0].tolist() == [[1, 0]]
     with pytest.raises(ValueError, match="input 1 is empty"):
         dates_model.predict(["3 may 1979", ""])
     with pytest.raises(ValueError, match="not fitted"):

@@ -91,6 +91,8 @@ class Seq2Seq(ParamsMixin):
         Source symbols are characters, or whitespace-separated words.
     target_level : {"char", "word"}
         The same for targets (and outputs).
+    lowercase : bool
+        Lower-case the sources, in training and after (the course does for dates).
     vectors : Vectors or path, optional
         Word vectors for the encoder's input (``level="word"``) instead of one-hot words:
         each training source word's row is copied at unit length (words the store lacks,
@@ -116,12 +118,13 @@ class Seq2Seq(ParamsMixin):
         Show the batches on stderr when it is a terminal.
     """
 
-    def __init__(self, level="char", target_level="char", vectors=None,
+    def __init__(self, level="char", target_level="char", lowercase=False, vectors=None,
                  trainable_embeddings=False, hidden=32, decoder_hidden=64, cell="lstm",
                  feed_previous=True, epochs=10, batch_size=100, learning_rate=0.005,
                  clip=5.0, random_state=None, progress=False):
         self.level = level
         self.target_level = target_level
+        self.lowercase = lowercase
         self.vectors = vectors
         self.trainable_embeddings = trainable_embeddings
         self.hidden = hidden
@@ -141,6 +144,9 @@ class Seq2Seq(ParamsMixin):
     def _split(text, level):
         return list(text) if level == "char" else text.split()
 
+    def _source_text(self, text):
+        return text.lower() if self.lowercase else text
+
     def _join(self, symbols):
         return ("" if self.target_level == "char" else " ").join(symbols)
 
@@ -151,7 +157,7 @@ class Seq2Seq(ParamsMixin):
         for i, text in enumerate(sources):
             if not isinstance(text, str):
                 raise TypeError(f"input {i} must be a string, got {type(text).__name__}")
-            symbols = self._split(text, self.level)
+            symbols = self._split(self._source_text(text), self.level)
             if not symbols:
                 raise ValueError(f"input {i} is empty")
             seqs.append([index.get(s, unk) for s in symbols])
@@ -230,7 +236,7 @@ class Seq2Seq(ParamsMixin):
         for name in ("learning_rate", "clip"):
             if not finite_number(getattr(self, name)) or getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be a number > 0, got {getattr(self, name)!r}")
-        for name in ("feed_previous", "trainable_embeddings"):
+        for name in ("lowercase", "feed_previous", "trainable_embeddings"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
@@ -249,7 +255,8 @@ class Seq2Seq(ParamsMixin):
         for i, text in enumerate(sources):
             if not isinstance(text, str):
                 raise TypeError(f"input {i} must be a string, got {type(text).__name__}")
-        self.source_vocab_ = sorted({s for text in sources for s in self._split(text, self.level)}
+        self.source_vocab_ = sorted({s for text in sources
+                                     for s in self._split(self._source_text(text), self.level)}
                                     - {UNK, PAD}) + [UNK, PAD]
         self.target_vocab_ = sorted({s for text in targets
                                      for s in self._split(text, self.target_level)} - {END}) + [END]
@@ -447,7 +454,7 @@ def plot_attention(model, source, translation, path):
     suffix = Path(path).suffix.lower().lstrip(".") or "png"
     if suffix not in ("png", "svg", "pdf"):
         raise ValueError(f"{path}: the picture's suffix must be .png, .svg or .pdf")
-    inputs = model._split(source, model.level)
+    inputs = model._split(model._source_text(source), model.level)
     outputs = model._split(translation.output, model.target_level) + [END]
     att = translation.attention[:len(outputs), :len(inputs)]
     fig = Figure(figsize=(max(4.0, 0.32 * len(inputs) + 2), max(3.0, 0.32 * len(outputs) + 1.5)))
