@@ -11,7 +11,9 @@ Cells (`wordvec.nn.cells`) are min-char-rnn style functions over a dict of param
 as in their equations (``W_f``, ``b_f``...); each weight multiplies the concatenation
 ``[h_prev, x]`` on the right, ``(batch, n_hidden + n_in) @ (n_hidden + n_in, n_hidden)``.
 Layers (`wordvec.nn.layers`) hold ``params`` and, after ``backward``, ``grads`` with the same
-keys; optimisers (`wordvec.nn.optim`) update such dicts in place.
+keys; optimisers (`wordvec.nn.optim`) update such dicts in place. `wordvec.nn.attention`
+holds the encoder-decoder pieces (`Bidirectional`, one-step attention, `AttentionDecoder`)
+and `wordvec.nn.beam` beam search over any next-token step function.
 
 Examples
 --------
