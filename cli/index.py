@@ -16,7 +16,7 @@ from .common import load_vectors, vectors_option
 @click.option("--M", "M", type=click.IntRange(min=1), multiple=True, metavar="M",
               help="HNSW: links per node (default 16). With --report, repeat it to compare.")
 @click.option("--ef-construction", type=click.IntRange(min=1), default=None, metavar="N",
-              help="HNSW: candidate list while inserting (default 200).")
+              help="HNSW: candidate list while inserting (default 400).")
 @click.option("--trees", "n_trees", type=click.IntRange(min=1), multiple=True, metavar="N",
               help="Annoy: trees in the forest (default 50). With --report, repeat it to "
                    "compare.")
@@ -40,14 +40,14 @@ def index(vectors_path, backend, M, ef_construction, n_trees, seed, report, samp
     (<file>.ann), or into the wordvec cache for --vectors glove-6b-50d; `wordvec similar
     --ann` and `wordvec analogy --ann` use it, whichever its backend. Saving the store again
     drops or invalidates it: rebuild it then. An HNSW graph of GloVe 6B's 400,000 words takes
-    3-6 minutes to build on 2 cores and answers with recall@10 0.98 (ef 100); an Annoy forest
+    3-6 minutes to build on 2 cores and answers with recall@10 0.98 (ef 75); an Annoy forest
     takes under a minute but gives 0.78 at its default search_k. --report draws its query
     words uniformly from the whole vocabulary (and, in a second table, from the --restrict
     most frequent words).
 
     \b
     Examples:
-      wordvec index --vectors glove-6b-50d                  # HNSW, M 16, ef_construction 200
+      wordvec index --vectors glove-6b-50d                  # HNSW, M 16, ef_construction 400
       wordvec index --vectors glove-6b-50d --backend annoy --trees 50
       wordvec index --vectors glove-6b-50d --report         # the saved index and the other
       wordvec index --vectors glove-6b-50d --report --backend annoy --trees 25 --trees 100
@@ -138,5 +138,5 @@ def index(vectors_path, backend, M, ef_construction, n_trees, seed, report, samp
 
 
 def _build_text(params):
-    """{"M": 16, "ef_construction": 200} -> "M=16 ef_construction=200"."""
+    """{"M": 16, "ef_construction": 400} -> "M=16 ef_construction=400"."""
     return " ".join(f"{k}={v}" for k, v in params.items())

@@ -14,7 +14,7 @@ def query_options(func):
     func = click.option("-n", "--topn", type=click.IntRange(min=1), default=10, show_default=True,
                         help="Number of neighbours to print.")(func)
     func = click.option("--ef", type=click.IntRange(min=1), default=None, metavar="EF",
-                        help="With --ann and an HNSW index: candidates searched (default 100); "
+                        help="With --ann and an HNSW index: candidates searched (default 75); "
                              "more is slower and closer to exact.")(func)
     func = click.option("--search-k", type=click.IntRange(min=1), default=None, metavar="K",
                         help="With --ann and an Annoy index: tree nodes searched (default "

@@ -68,7 +68,7 @@ def test_index_build_and_report_show_progress(store):
     assert status == 0 and "adding" not in quiet and "building" not in quiet
     status, shown = wordvec_cli("index", "--vectors", store, terminal=True)  # HNSW
     assert status == 0
-    assert any(line.startswith("building an HNSW graph (M=16, ef_construction=200)  100.0%  "
+    assert any(line.startswith("building an HNSW graph (M=16, ef_construction=400)  100.0%  "
                                "5.0k vectors") for line in _lines(shown))
     report = ["index", "--vectors", store, "--report", "--sample", "40"]
     status, shown = wordvec_cli(*report, terminal=True)

