@@ -33,11 +33,12 @@ interleaved on 2 cores shared with other jobs). In the last run, with the cores 
 Among the 30,000 most frequent words the default HNSW gives .999 at 20x, Annoy .944 at 10x.
 Speed ratios move by 20% with the load of shared cores. On busier runs ef_construction 200
 (the first choice) gave .973 at ef 75 (14-18x) and .981 at ef 100 (12-16x); building with 400
-adds about 10% to the build and .006 to recall at every ef. Batched, 10,000 uniform queries
+adds about 10% to the build and .006 to recall at every ef; at ef 75 it gave .976-.978 at
+15.9-17.5x on three other samples of 2,000 words. Batched, 10,000 uniform queries
 through `most_similar_batch(..., index=...)` (hnswlib's threads) give .976 at 5.6x the exact
 batched path (2.9-7.1x over four runs). An HNSW graph is read whole on opening (0.33 s of CPU
 for GloVe), where an Annoy forest is memory-mapped: one `wordvec similar WORD --ann` process is
-then slower than exact search (1.7 s against 1.0 s); the index pays off over many queries.
+then slower than exact search (0.78 s against 0.48 s); the index pays off over many queries.
 `wordvec index --report` measures the trade-off on your own vectors.
 
 Examples
