@@ -469,3 +469,17 @@ def test_cli_similar_and_analogy_use_the_saved_index(tmp_path, store):
 def pairs(records):
     """JSON neighbour records -> (word, score) pairs."""
     return [(d["word"], d["score"]) for d in records]
+
+
+def test_an_index_of_an_older_wordvec_is_refused_with_a_rebuild_hint(tmp_path, store):
+    folder = tmp_path / "store"
+    store.save(folder)
+    (folder / "annoy.ann").write_bytes(b"\0" * 64)       # the pre-HNSW name inside a folder
+    with pytest.raises(StaleIndexError, match="older wordvec; rebuild it"):
+        AnnIndex.load(AnnIndex.path_for(folder), Vectors.load(folder))
+    single = tmp_path / "v.txt"
+    store.save(single)
+    (tmp_path / "v.txt.ann").write_bytes(b"\0" * 64)     # beside a file: its old sidecar
+    (tmp_path / "v.txt.ann.json").write_text('{"format": "wordvec-annoy", "version": 1}')
+    with pytest.raises(StaleIndexError, match="older wordvec; rebuild it"):
+        AnnIndex.load(AnnIndex.path_for(single), Vectors.load(single))

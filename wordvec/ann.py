@@ -53,6 +53,7 @@ Examples
 (3, False)
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -73,6 +74,7 @@ DEFAULT_TREES = 50
 DEFAULT_SEARCH_K = 2000
 INDEX_NAME = "index.ann"
 FORMAT = "wordvec-ann"
+_OLD_INDEX_NAME, _OLD_FORMAT = "annoy.ann", "wordvec-annoy"   # before HNSW: refused, by name
 VERSION = 1
 _EXTRA = 3  # neighbours asked for beyond topn + excluded words, in case Annoy returns fewer
 
@@ -425,9 +427,18 @@ class AnnIndex:
         """
         path = Path(path)
         if not path.is_file():
+            if (path.parent / _OLD_INDEX_NAME).is_file():
+                raise StaleIndexError(f"{path.parent / _OLD_INDEX_NAME}: an index of an older "
+                                      f"wordvec; rebuild it with `wordvec index`")
             raise FileNotFoundError(2, "no index here (build one with `wordvec index`)",
                                     str(path))
         meta_path = _sidecar(path)
+        old = None
+        with contextlib.suppress(OSError, ValueError, RecursionError, AttributeError):
+            old = json.loads(meta_path.read_text(encoding="utf-8")).get("format") == _OLD_FORMAT
+        if old:
+            raise StaleIndexError(f"{path}: an index of an older wordvec; rebuild it with "
+                                  f"`wordvec index`")
         meta = read_header(meta_path, FORMAT, VERSION,
                            f"missing index sidecar {meta_path.name} (rebuild the index)")
         if meta.get("backend") not in BACKENDS:
