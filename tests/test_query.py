@@ -121,8 +121,8 @@ def test_norms_do_not_overflow_or_underflow_in_float32():
     top = v.most_similar("c", topn=3)  # three parallel rows: a tie, in any order
     assert {w for w, _ in top} == {"a", "b", "tiny"}
     assert [s for _, s in top] == pytest.approx([1.0] * 3, abs=1e-6)
-    assert v.most_similar(positive=["a"], negative=["tiny"], topn=None) == pytest.approx(
-        [0.0] * 5, abs=1e-6)  # a - tiny: zero query, all cosines 0 (no nan)
+    with pytest.raises(ValueError, match="zero vector"):   # a - tiny: no direction, no nan
+        v.most_similar(positive=["a"], negative=["tiny"], topn=None)
 
 
 def test_bad_arguments(plane):
@@ -304,3 +304,12 @@ def test_batched_top_k_kernel_agrees_with_the_ranking_step():
         want_ids, want_best = _top(scores.copy(), k, exclude)
         np.testing.assert_array_equal(best, want_best)
         np.testing.assert_array_equal(ids, want_ids)
+
+
+def test_a_zero_query_vector_is_an_error_not_cosines_of_zero():
+    v = Vectors(["a", "b", "c"], np.array([[0, 0], [1, 1], [1, 0]], dtype=np.float32))
+    for ask in (lambda: v.most_similar("a"), lambda: v.most_similar_batch(["b", "a"]),
+                lambda: v.most_similar(positive=["b"], negative=["b"])):
+        with pytest.raises(ValueError, match="zero vector"):
+            ask()
+    assert [w for w, _ in v.most_similar("b", topn=2)][0] == "c"

@@ -62,6 +62,16 @@ def _norms(matrix):
     return norms
 
 
+def _describe(positive, negative):
+    """A query's words for a message: 'a + b - c' (vectors shown as <vector>), cut if long."""
+    def name(item):
+        return repr(item[:60]) if isinstance(item, str) else "<vector>"
+    text = " + ".join(map(name, positive))
+    if negative:
+        text += (" - " if positive else "- ") + " - ".join(map(name, negative))
+    return text[:300]
+
+
 def _unit(matrix):
     """Rows (last axis) scaled to unit length, float32; zero rows stay zero.
 
@@ -214,6 +224,9 @@ class QueryMixin:
             raise ValueError("most_similar needs at least one positive or negative word")
         mean, used = self._mean(positive + negative, [1.0] * len(positive) + [-1.0] * len(negative),
                                 pre_normalize=True, ignore_missing=False)
+        if not np.any(mean):
+            raise ValueError(f"the query {_describe(positive, negative)} is the zero vector: "
+                             f"it has no direction, so no cosine")
         return _unit(mean), used
 
     # ------------------------------------------------------------------ pairs of words
@@ -348,6 +361,9 @@ class QueryMixin:
             own[i, :len(rows)] = rows
             matrix[i] = self.normed[rows[0]] if len(rows) == 1 else \
                 _unit(self.normed[rows].sum(axis=0))
+            if not np.any(matrix[i]):
+                raise ValueError(f"the query {_describe(words, [])} is the zero vector: it has "
+                                 f"no direction, so no cosine")
         return matrix, own
 
     def _search(self, query, used, topn, restrict_vocab, index):
@@ -395,6 +411,11 @@ class QueryMixin:
             if all(isinstance(q, str) for q in queries):
                 own = self.indices(queries)[:, None]
                 matrix = self.normed[own[:, 0]]
+                zero = ~matrix.any(axis=1)
+                if zero.any():
+                    word = queries[int(np.argmax(zero))]
+                    raise ValueError(f"the query {_describe([word], [])} is the zero vector: "
+                                     f"it has no direction, so no cosine")
             else:
                 matrix, own = self._combine_each(queries)
         own = np.full((len(matrix), 0), -1, dtype=np.int64) if own is None else own
