@@ -47,6 +47,7 @@ Examples
 ['king', 'queen']
 """
 
+import contextlib
 import re
 import warnings
 from pathlib import Path
@@ -131,38 +132,40 @@ def _load_native(path, limit, mmap, allow_nonfinite):
     return _build(vocab_path, keys, matrix[:n], counts)
 
 
+def _first_nonfinite(matrix):
+    """(row, column) of the first NaN or infinity of a 2-D `matrix`, or None; read in blocks
+    of about 16M values, so memory stays bounded (a memory map is never copied whole)."""
+    step = max(1, (1 << 24) // max(1, matrix.shape[1]))
+    for start in range(0, matrix.shape[0], step):
+        finite = np.isfinite(np.asarray(matrix[start:start + step]))
+        if not finite.all():
+            row = int(np.argmin(finite.all(axis=1)))
+            return start + row, int(np.argmin(finite[row]))
+    return None
+
+
 def _refuse_nonfinite(vectors):
     """ValueError naming the first word whose vector holds NaN or infinity: never saved."""
-    matrix = vectors.vectors
-    step = max(1, (1 << 24) // max(1, matrix.shape[1]))   # rows per block of ~16M values
-    for start in range(0, matrix.shape[0], step):
-        bad = ~np.isfinite(np.asarray(matrix[start:start + step])).all(axis=1)
-        if bad.any():
-            row = start + int(np.argmax(bad))
-            raise ValueError(f"row {row} (word {vectors.keys[row][:60]!r}) holds NaN or "
-                             f"infinity; refusing to save it")
+    found = _first_nonfinite(vectors.vectors)
+    if found is not None:
+        row = found[0]
+        raise ValueError(f"row {row} (word {vectors.keys[row][:60]!r}) holds NaN or "
+                         f"infinity; refusing to save it")
 
 
 def _check_finite(path, matrix, first_line=None, binary=False):
     """FormatError naming the first row with NaN or infinity (a row that overflowed float32
-    on reading, such as 1e400, is infinite too); in blocks, so memory stays bounded."""
-    matrix = np.asarray(matrix)
-    step = max(1, (1 << 24) // max(1, matrix.shape[1] * matrix.itemsize)) if matrix.ndim == 2 \
-        else 1
-    for start in range(0, matrix.shape[0], step):
-        block = matrix[start:start + step]
-        finite = np.isfinite(block)
-        if finite.all():
-            continue
-        row = start + int(np.argmin(finite.all(axis=1)))
-        col = int(np.argmin(finite[row - start]))
-        value = float(block[row - start, col])
-        what = f"non-finite value {value} (value {col + 1} of its row)"
-        hint = " (load with allow_nonfinite=True to accept it)"
-        if first_line is not None:
-            raise FormatError(path, what + hint, first_line + row)
-        prefix = f"entry {row + 1}: " if binary else f"row {row}: "
-        raise FormatError(path, prefix + what + hint)
+    on reading, such as 1e400, is infinite too)."""
+    found = _first_nonfinite(matrix)
+    if found is None:
+        return
+    row, col = found
+    what = f"non-finite value {float(matrix[row, col])} (value {col + 1} of its row)"
+    hint = " (load with allow_nonfinite=True to accept it)"
+    if first_line is not None:
+        raise FormatError(path, what + hint, first_line + row)
+    prefix = f"entry {row + 1}: " if binary else f"row {row}: "
+    raise FormatError(path, prefix + what + hint)
 
 
 def write_vocab(path, words, counts=None):
@@ -197,9 +200,9 @@ def read_vocab(path, n=None, with_counts=True):
     parts = [line.rpartition("\t") for line in lines]
     counts = [count for _, _, count in parts]
     digits = "".join(counts)
-    if all(counts) and all(sep for _, sep, _ in parts) and digits.isascii() and digits.isdigit() \
-            and all(len(c) < 19 for c in counts):
-        return [word for word, _, _ in parts], np.array(list(map(int, counts)), dtype=np.int64)
+    if all(counts) and all(sep for _, sep, _ in parts) and digits.isascii() and digits.isdigit():
+        with contextlib.suppress(OverflowError):   # a count >= 2**63: named below
+            return [word for word, _, _ in parts], np.array(list(map(int, counts)), np.int64)
     for lineno, (_, sep, count) in enumerate(parts, 1):
         if not sep or not (count.isascii() and count.isdigit()):
             raise FormatError(path, "expected word<TAB>count", lineno)
