@@ -46,7 +46,7 @@ from itertools import chain, count, repeat
 import numpy as np
 
 from ._estimator import ParamsMixin
-from .corpus import UntokenizedWarning, _gc_paused, as_corpus, untokenized_hint
+from .corpus import UntokenizedWarning, _batched, _gc_paused, as_corpus, untokenized_hint
 
 SCORING = ("default", "npmi")
 _LOW = np.int64(0xFFFFFFFF)
@@ -407,17 +407,6 @@ def _tokens(sentence):
 def _split(flat, lengths):
     ends = np.cumsum(lengths).tolist()
     return [flat[s:e] for s, e in zip([0, *ends[:-1]], ends)]
-
-
-def _batched(iterable, n):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == n:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _warn_untokenized(corpus, table):

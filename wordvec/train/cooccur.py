@@ -89,10 +89,9 @@ class Cooccurrence:
         read from its file with ordinary reads: the pages of a map, once touched, count in the
         process's memory (400 MB on `bench`) until it is closed; read pages do not."""
         array = getattr(self, name)
-        if not (isinstance(array, np.memmap) and array.filename and array.ndim == 1):
+        f = self.files.get(name)   # opened with the map: a later save may retire its name
+        if f is None:
             return np.array(array[lo:hi])
-        # The file opened at load time: a later save of the folder may retire its name.
-        f = self.files.get(name)
         return read_elements(f.fileno(), array.dtype, lo, min(hi, array.shape[0]),
                              offset=array.offset, name=array.filename)
 
