@@ -274,9 +274,7 @@ def atomic_dir(path, manifest, family):
     if not path.is_dir():
         raise TargetExistsError(f"{path}: is a file; not replacing it with a folder "
                                 f"(remove it or choose another name)")
-    lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _writer_lock(path):
         version = secrets.token_hex(8)
         staging = path / f".staging.{version}.tmp"
         try:
@@ -287,6 +285,16 @@ def atomic_dir(path, manifest, family):
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             _raise_named(exc, path)
+
+
+@contextlib.contextmanager
+def _writer_lock(folder):
+    """Hold the exclusive flock on `folder` that every save into it takes: saves never
+    interleave (readers take none)."""
+    lock = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
     finally:
         os.close(lock)
 
@@ -329,9 +337,7 @@ def _adopt(path, fresh, manifest, family):
     if not path.is_dir():
         raise TargetExistsError(f"{path}: a file appeared here during the save; not "
                                 f"replacing it with a folder")
-    lock = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _writer_lock(path):
         old = check_target(path, manifest, family)
         files = json.loads((fresh / manifest).read_text(encoding="utf-8"))["files"]
         for physical in files.values():
@@ -339,8 +345,6 @@ def _adopt(path, fresh, manifest, family):
         os.replace(fresh / manifest, path / manifest)
         _fsync_dir(path)
         _retire(path, manifest, old, files)
-    finally:
-        os.close(lock)
 
 
 def _publish(path, staging, manifest, family, version, old):
