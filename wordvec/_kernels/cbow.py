@@ -15,7 +15,7 @@ as a shared library by `native.py`.
 import numpy as np
 from numba import njit
 
-from .sgns import _draw_negative, _prefetch_row
+from .sgns import _draw_negative, _prefetch_row, _subsample
 from .sgns_host import EXP_TABLE_SIZE, MAX_EXP
 
 
@@ -35,13 +35,11 @@ def cbow_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
-    sh48 = np.uint64(48)
     uwin = np.uint64(window)
     fmax = np.float32(MAX_EXP)
     scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
     one = np.float32(1.0)
     zero = np.float32(0.0)
-    inv16 = np.float32(1.0 / 65536.0)
     r = np.uint64(seed)
     for k in range(1, negative + 1):
         ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
@@ -50,16 +48,7 @@ def cbow_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     for s in range(len(ends)):
         start = ends[s - 1] if s > 0 else 0
         lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_starts[s]) / raw_span))
-        n = 0
-        for p in range(start, ends[s]):
-            w = ids[p]
-            kw = keep[w]
-            if kw < one:
-                r = r * mult + inc
-                if kw < np.float32(r >> sh48) * inv16:
-                    continue
-            sen[n] = w
-            n += 1
+        n, r = _subsample(ids, start, ends[s], keep, sen, r)
         for i in range(n):
             word = sen[i]
             r = r * mult + inc

@@ -66,6 +66,28 @@ def _draw_negative(r, n_words, neg_cut, neg_alias):
     return np.int64(neg_alias[slot]), r
 
 
+@njit(inline="always")
+def _subsample(ids, start, stop, keep, sen, r):
+    """Copy into `sen` the words of `ids[start:stop]` that subsampling keeps (word w with
+    probability keep[w], one LCG draw for each word with keep < 1); returns (count, r)."""
+    one = np.float32(1.0)
+    inv16 = np.float32(1.0 / 65536.0)
+    mult = np.uint64(25214903917)
+    inc = np.uint64(11)
+    sh48 = np.uint64(48)
+    n = 0
+    for p in range(start, stop):
+        w = ids[p]
+        kw = keep[w]
+        if kw < one:
+            r = r * mult + inc
+            if kw < np.float32(r >> sh48) * inv16:
+                continue
+        sen[n] = w
+        n += 1
+    return n, r
+
+
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, window, negative,
              alpha, min_alpha, raw_offset, raw_span, seed, sen, outb, gout, tgt, label, gk, fk,
@@ -110,13 +132,11 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
-    sh48 = np.uint64(48)
     uwin = np.uint64(window)
     fmax = np.float32(MAX_EXP)
     scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
     one = np.float32(1.0)
     zero = np.float32(0.0)
-    inv16 = np.float32(1.0 / 65536.0)
     r = np.uint64(seed)
     for k in range(1, k1):
         ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
@@ -125,16 +145,7 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     for s in range(len(ends)):
         start = ends[s - 1] if s > 0 else 0
         lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_starts[s]) / raw_span))
-        n = 0
-        for p in range(start, ends[s]):
-            w = ids[p]
-            kw = keep[w]
-            if kw < one:
-                r = r * mult + inc
-                if kw < np.float32(r >> sh48) * inv16:
-                    continue
-            sen[n] = w
-            n += 1
+        n, r = _subsample(ids, start, ends[s], keep, sen, r)
         for i in range(n):
             word = sen[i]
             r = r * mult + inc
