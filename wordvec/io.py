@@ -13,12 +13,17 @@ word2vec-binary
     We write the C tool's variant, which both tools read.
 glove
     Text like word2vec, without the header line (Stanford GloVe files).
+fasttext
+    Facebook fastText `.bin` models, read only (`wordvec.fasttext_bin`): a `SubwordVectors`
+    that also answers for words out of the vocabulary. A native store of `SubwordVectors`
+    adds `ngrams.npy` and the n-gram lengths to its folder.
 
 Only the native format keeps word counts; the others drop them.
 
-Detection: a folder is native; a file whose first line is two integers is word2vec (text if
-the next line is a word and `dim` numbers or the first 64 KiB hold no control bytes, binary
-otherwise); any other file is GloVe text.
+Detection: a folder is native; a file that starts as a fastText model is fasttext; a file
+whose first line is two integers is word2vec (text if the next line is a word and `dim`
+numbers or the first 64 KiB hold no control bytes, binary otherwise); any other file is GloVe
+text.
 Pass `format=` to override (a GloVe file whose first line happens to be `3 5` needs it).
 
 Precision of the text formats: each row is written with 6 significant digits (`%.6g`) when
@@ -61,7 +66,7 @@ from .store import DTYPES, Vectors
 
 # Names `load` accepts for pretrained vectors (when no file of that name exists).
 PRETRAINED = {"glove-6b-50d": "glove_6b_50d"}
-FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove", "fasttext")
 ENCODING_ERRORS = ("strict", "replace", "ignore", "latin-1")
 NATIVE_FORMAT = "wordvec-native"
 NATIVE_VERSION = 2   # 2: meta.json names versioned files (1: vectors.npy, vocab.txt)
@@ -85,11 +90,17 @@ def save_native(vectors, path):
         if "\t" in key or "\n" in key or "\r" in key:
             raise ValueError(f"row {i}: word {key!r} contains a tab or line break")
     _refuse_nonfinite(vectors)
+    ngrams = getattr(vectors, "ngrams", None)
+    subwords = {} if ngrams is None else {"subwords": {"minn": vectors.minn, "maxn": vectors.maxn}}
+    if ngrams is not None and _first_nonfinite(ngrams) is not None:
+        raise ValueError("the n-gram matrix holds NaN or infinity; refusing to save it")
     with atomic_dir(path, "meta.json", NATIVE_FORMAT) as tmp:
         np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors.vectors, dtype=np.float32))
+        if ngrams is not None:
+            np.save(tmp / "ngrams.npy", np.ascontiguousarray(ngrams, dtype=np.float32))
         write_vocab(tmp / "vocab.txt", vectors.keys, vectors.counts)
         write_header(tmp / "meta.json", NATIVE_FORMAT, NATIVE_VERSION, n_words=len(vectors),
-                     dim=vectors.dim, counts=vectors.counts is not None)
+                     dim=vectors.dim, counts=vectors.counts is not None, **subwords)
 
 
 def load_native(path, limit=None, mmap=True, allow_nonfinite=False):
@@ -129,7 +140,12 @@ def _load_native(path, limit, mmap, allow_nonfinite):
         raise FormatError(vocab_path, f"{len(keys)} words for a {matrix.shape[0]}-row matrix")
     if not allow_nonfinite:
         _check_finite(matrix_path, matrix[:n], first_line=None)
-    return _build(vocab_path, keys, matrix[:n], counts)
+    vectors = _build(vocab_path, keys, matrix[:n], counts)
+    if "subwords" in meta:
+        from .subwords import load_ngrams
+
+        return load_ngrams(vectors, path, meta_path, meta, mmap, allow_nonfinite)
+    return vectors
 
 
 def _first_nonfinite(matrix):
@@ -486,6 +502,10 @@ def detect_format(path):
         head = f.read(_SNIFF_BYTES)
     if not head.strip():
         raise FormatError(path, "empty file")
+    from .fasttext_bin import looks_like_fasttext
+
+    if looks_like_fasttext(head):
+        return "fasttext"
     if head.startswith(b"\xef\xbb\xbf"):
         raise FormatError(path, "starts with a UTF-8 byte-order mark (U+FEFF), which no vector "
                                 "format has; remove its first 3 bytes", 1)
@@ -527,7 +547,7 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict", dat
     path : str or Path
         A file or native folder; or the name of pretrained vectors that ship in a registry
         package (`"glove-6b-50d"`, see `wordvec.pretrained`) when no such file exists.
-    format : {"native", "word2vec", "word2vec-binary", "glove"}, optional
+    format : {"native", "word2vec", "word2vec-binary", "glove", "fasttext"}, optional
         Detected from the contents when omitted.
     limit : int, optional
         Read only the first `limit` words (the rest of the file is not read).
@@ -560,7 +580,10 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict", dat
                          f"{np.dtype(datatype)}")
     vectors = _load(Path(path), format, limit, mmap, encoding_errors, datatype, allow_nonfinite)
     if vectors.vectors.dtype != datatype:
-        vectors = Vectors(vectors.keys, vectors.vectors, vectors.counts, dtype=datatype)
+        subwords = {} if getattr(vectors, "ngrams", None) is None else dict(
+            ngrams=vectors.ngrams, minn=vectors.minn, maxn=vectors.maxn)
+        vectors = type(vectors)(vectors.keys, vectors.vectors, counts=vectors.counts,
+                                dtype=datatype, **subwords)
     if fvocab is not None:
         vectors.counts = read_counts(fvocab, vectors.keys, encoding_errors)
     return vectors
@@ -584,6 +607,10 @@ def _load(path, format, limit, mmap, encoding_errors, datatype, allow_nonfinite)
         raise FormatError(path, f"a {format} file was asked for, this is a folder")
     if format == "word2vec-binary":
         return _read_binary(path, limit, encoding_errors, datatype, allow_nonfinite)
+    if format == "fasttext":
+        from .fasttext_bin import load_fasttext
+
+        return load_fasttext(path, limit, mmap, encoding_errors, allow_nonfinite)
     return _read_text(path, format == "word2vec", limit, encoding_errors, datatype,
                       allow_nonfinite)
 
@@ -596,7 +623,7 @@ def save(vectors, path, format=None):
     (`ValueError` naming the row).
     """
     if hasattr(path, "write"):
-        if format is None or format == "native":
+        if format in (None, "native", "fasttext"):
             raise ValueError("writing to a stream needs format word2vec, word2vec-binary or "
                              "glove (a native store is a folder)")
         _check_format(format)
@@ -604,6 +631,9 @@ def save(vectors, path, format=None):
         _refuse_nonfinite(vectors)
         return _write_one_file(vectors, path, format)
     format = format_for_path(path, format)
+    if format == "fasttext":
+        raise ValueError("fastText .bin models are read, not written; save as native to keep "
+                         "the n-gram vectors")
     if format == "native":
         return save_native(vectors, path)
     _refuse_nonfinite(vectors)
