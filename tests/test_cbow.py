@@ -18,6 +18,7 @@ from wordvec._kernels.sgns_host import (
     EXP_TABLE_SIZE,
     MAX_EXP,
     alias_table,
+    no_hs,
     sigmoid_table,
 )
 from wordvec.train.sgns import negative_weights
@@ -42,14 +43,15 @@ def _job_inputs(seed=0, n_words=40, dim=8, negative=3, n_sentences=12):
     raw_starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
     keep = np.full(n_words, 2.0, np.float32)   # sample=0: no subsampling draws
     arrays = (syn0, syn1, ids, ends, raw_starts, keep, cut, alias, sigmoid_table())
-    scalars = (3, negative, 0.05, 0.0001, 0, int(ends[-1]), 987654321)
+    # the scalars, then the hierarchical-softmax arrays (off)
+    scalars = (3, negative, 0.05, 0.0001, 0, int(ends[-1]), 987654321, *no_hs(dim))
     return arrays, scalars, (dim, negative, int(np.diff(ends, prepend=0).max()))
 
 
 def _reference(arrays, scalars, cbow_mean):
     """CBOW in float64 numpy, drawing from the kernel's LCG in the kernel's order."""
     syn0, syn1, ids, ends, raw_starts, _, cut, alias, sig = arrays
-    window, negative, alpha, min_alpha, raw_offset, raw_span, seed = scalars
+    window, negative, alpha, min_alpha, raw_offset, raw_span, seed = scalars[:7]
     syn0, syn1 = syn0.astype(np.float64), syn1.astype(np.float64)
     n_words = len(cut)
     r = seed

@@ -20,6 +20,7 @@ from wordvec._kernels.sgns_host import (
     NATIVE_KERNEL,
     alias_table,
     job_function,
+    no_hs,
     scratch_buffers,
     sigmoid_table,
 )
@@ -67,7 +68,8 @@ def _job_inputs(seed=0, n_words=300, dim=16, negative=5):
     raw_starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
     arrays = (syn0, syn1, ids, ends.astype(np.int64), raw_starts,
               keep_probabilities(counts, 1e-2), cut, alias, sigmoid_table())
-    scalars = (5, negative, 0.025, 0.0001, 1000, 10 * int(ends[-1]), 12345)
+    # the scalars, then the hierarchical-softmax arrays (off)
+    scalars = (5, negative, 0.025, 0.0001, 1000, 10 * int(ends[-1]), 12345, *no_hs(dim))
     max_len = int(np.diff(ends, prepend=0).max())
     return arrays, scalars, (dim, negative, max_len)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .native import NativeKernel
-from .sgns_host import check_job_arrays
+from .sgns_host import HS_C_ARGS, check_job_arrays, hs_pointers
 
 
 def scratch_buffers(dim, negative, max_len):
@@ -24,7 +24,8 @@ C_ARGS = (
     ("n_sentences", "int64"), ("keep", "float32*"), ("neg_cut", "uint32*"),
     ("neg_alias", "int32*"), ("sig", "float32*"), ("sig_columns", "int64"), ("window", "int64"),
     ("negative", "int64"), ("alpha", "float64"), ("min_alpha", "float64"),
-    ("raw_offset", "int64"), ("raw_span", "int64"), ("seed", "uint64"), ("cbow_mean", "int64"),
+    ("raw_offset", "int64"), ("raw_span", "int64"), ("seed", "uint64"), *HS_C_ARGS,
+    ("cbow_mean", "int64"),
     ("sen", "int32*"), ("max_len", "int64"), ("neu1", "float32*"), ("neu1e", "float32*"),
     ("ahead", "int64*"), ("out_loss", "float64*"), ("out_examples", "int64*"),
 )
@@ -56,9 +57,10 @@ def job_function():
 
     def cbow_job_native(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig,
                         window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
-                        cbow_mean, *scratch):
+                        syn1hs, codes, points, code_ends, cbow_mean, *scratch):
         arrays = (syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
         check_job_arrays("cbow_job", arrays, scratch, _SCRATCH_DTYPES, window)
+        hs = hs_pointers("cbow_job", syn0, (syn1hs, codes, points, code_ends))
         sen, neu1, neu1e, ahead = scratch
         n_words, dim = syn0.shape
         if neu1.shape != (dim,) or neu1e.shape != (dim,) or ahead.shape != (negative + 1,):
@@ -68,7 +70,7 @@ def job_function():
         native(syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data, len(ids),
                ends.ctypes.data, raw_starts.ctypes.data, len(ends), keep.ctypes.data,
                neg_cut.ctypes.data, neg_alias.ctypes.data, sig.ctypes.data, sig.shape[1], window,
-               negative, alpha, min_alpha, raw_offset, raw_span, seed, int(cbow_mean),
+               negative, alpha, min_alpha, raw_offset, raw_span, seed, *hs, int(cbow_mean),
                sen.ctypes.data, len(sen), neu1.ctypes.data, neu1e.ctypes.data,
                ahead.ctypes.data, out_loss.ctypes.data, out_examples.ctypes.data)
         return float(out_loss[0]), int(out_examples[0])

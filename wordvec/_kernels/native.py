@@ -35,7 +35,7 @@ log = logging.getLogger("wordvec")
 #: addresses). The numba types are looked up only when building.
 C_TYPES = {
     "float32*": ctypes.c_void_p, "float64*": ctypes.c_void_p, "int32*": ctypes.c_void_p,
-    "int64*": ctypes.c_void_p, "uint32*": ctypes.c_void_p,
+    "int64*": ctypes.c_void_p, "uint32*": ctypes.c_void_p, "uint8*": ctypes.c_void_p,
     "int64": ctypes.c_int64, "uint64": ctypes.c_uint64, "float64": ctypes.c_double,
 }
 

@@ -8,6 +8,9 @@ It releases the GIL, so the driver runs one job per thread (Hogwild: rows are up
 locks). Its random stream is a 64-bit LCG (as in the C tool) seeded per job by the driver, so
 a job's draws do not depend on which thread runs it.
 
+With a Huffman tree (`sgns_host.huffman_tree`) the job also trains hierarchical softmax
+(`_hs_update`, shared with CBOW), beside negative sampling or alone (`negative=0`).
+
 `c_entry` compiles the same function behind a C-ABI entry point, which `native.py` keeps as a
 shared library; `sgns_host.job_function` picks that or the numba dispatcher.
 """
@@ -88,10 +91,41 @@ def _subsample(ids, start, stop, keep, sen, r):
     return n, r
 
 
+@njit(inline="always")
+def _hs_update(h, syn1hs, codes, points, e0, e1, lr, sig, err):
+    """Hierarchical softmax of one example, as word2vec.c and gensim train it: `h` (dim,)
+    walks the target word's path (`codes[e0:e1]`, `points[e0:e1]`), each inner node's row
+    of `syn1hs` learning the branch taken (label `1 - code`); nodes where |h . row| >= 6
+    are skipped. Adds the error reaching `h` into `err`; returns the loss
+    `-log sigmoid(+-x)` summed over the path (|x| where the sigmoid saturates)."""
+    dim = h.shape[0]
+    fmax = np.float32(MAX_EXP)
+    scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
+    one = np.float32(1.0)
+    loss = 0.0
+    for p in range(e0, e1):
+        node = points[p]
+        code = codes[p]
+        f = np.float32(0.0)
+        for d in range(dim):
+            f += h[d] * syn1hs[node, d]
+        if f >= fmax or f <= -fmax:
+            if (f >= fmax) == (code == 1):  # the wrong side of a saturated node
+                loss += abs(f)
+            continue
+        j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
+        g = (one - np.float32(code) - sig[0, j]) * lr
+        loss += sig[1, j] if code == 0 else sig[2, j]
+        for d in range(dim):
+            err[d] += g * syn1hs[node, d]
+            syn1hs[node, d] += g * h[d]
+    return loss
+
+
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, window, negative,
-             alpha, min_alpha, raw_offset, raw_span, seed, sen, outb, gout, tgt, label, gk, fk,
-             ahead):
+             alpha, min_alpha, raw_offset, raw_span, seed, syn1hs, codes, points, code_ends, sen,
+             outb, gout, tgt, label, gk, fk, ahead, err):
     """Train one job's sentences; returns `(loss, pairs)`.
 
     Parameters
@@ -115,14 +149,18 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
         `progress = (raw_offset + raw_starts[s]) / raw_span`.
     seed : uint64
         Start of this job's LCG stream.
-    sen, outb, gout, tgt, label, gk, fk, ahead
+    syn1hs : float32 (n_words - 1, dim); codes : uint8, points : int32, code_ends : int64
+        Hierarchical softmax: the inner nodes' output vectors (updated in place) and the
+        Huffman tree (`sgns_host.huffman_tree`); all empty (`sgns_host.no_hs`) turns it off.
+        `negative=0` turns negative sampling off.
+    sen, outb, gout, tgt, label, gk, fk, ahead, err
         Working arrays from `sgns_host.scratch_buffers(dim, negative, max_len)`, where
         `max_len` is the length of the longest sentence; the kernel allocates nothing.
 
     Returns
     -------
     loss : float64
-        Sum of `-log sigmoid(+-x)` over every (pair, target) trained.
+        Sum of `-log sigmoid(+-x)` over every (pair, target or tree node) trained.
     pairs : int64
         (centre, context) pairs trained.
     """
@@ -137,6 +175,7 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
     one = np.float32(1.0)
     zero = np.float32(0.0)
+    hs = code_ends.shape[0] > 0
     r = np.uint64(seed)
     for k in range(1, k1):
         ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
@@ -154,15 +193,17 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
             hi = min(n, i + window + 1 - b)
             if hi - lo <= 1:
                 continue
+            e0 = code_ends[word - 1] if hs and word > 0 else 0
+            e1 = code_ends[word] if hs else 0
             # negatives were drawn (and their rows prefetched) one centre word ahead
-            tgt[0] = word
+            tgt[0] = word if negative > 0 else -1
             label[0] = one
             for k in range(1, k1):
                 tgt[k] = -1 if ahead[k] == word else ahead[k]
                 label[k] = zero
                 ahead[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
                 _prefetch_row(syn1, ahead[k])
-            if i + 1 < n:
+            if i + 1 < n and negative > 0:
                 _prefetch_row(syn1, sen[i + 1])
             if i + window + 1 < n:
                 _prefetch_row(syn0, sen[i + window + 1])
@@ -176,58 +217,66 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                 if c == i:
                     continue
                 row = syn0[sen[c]]
-                if k1 == 6:  # negative=5: the six dot products in one pass over the row
-                    f0 = zero
-                    f1 = zero
-                    f2 = zero
-                    f3 = zero
-                    f4 = zero
-                    f5 = zero
+                if hs:  # the tree first (from the row as it was), then the negatives
                     for d in range(dim):
-                        x = row[d]
-                        f0 += x * outb[0, d]
-                        f1 += x * outb[1, d]
-                        f2 += x * outb[2, d]
-                        f3 += x * outb[3, d]
-                        f4 += x * outb[4, d]
-                        f5 += x * outb[5, d]
-                    fk[0] = f0
-                    fk[1] = f1
-                    fk[2] = f2
-                    fk[3] = f3
-                    fk[4] = f4
-                    fk[5] = f5
-                else:
-                    for k in range(k1):
-                        f = zero
+                        err[d] = zero
+                    loss += _hs_update(row, syn1hs, codes, points, e0, e1, lr, sig, err)
+                if negative > 0:
+                    if k1 == 6:  # negative=5: the six dot products in one pass over the row
+                        f0 = zero
+                        f1 = zero
+                        f2 = zero
+                        f3 = zero
+                        f4 = zero
+                        f5 = zero
                         for d in range(dim):
-                            f += row[d] * outb[k, d]
-                        fk[k] = f
-                for k in range(k1):
-                    gk[k] = zero
-                    if tgt[k] < 0:
-                        continue
-                    f = fk[k]
-                    lab = label[k]
-                    if f > fmax:
-                        gk[k] = (lab - one) * lr
-                        loss += f if lab == zero else 0.0
-                    elif f < -fmax:
-                        gk[k] = lab * lr
-                        loss += -f if lab == one else 0.0
+                            x = row[d]
+                            f0 += x * outb[0, d]
+                            f1 += x * outb[1, d]
+                            f2 += x * outb[2, d]
+                            f3 += x * outb[3, d]
+                            f4 += x * outb[4, d]
+                            f5 += x * outb[5, d]
+                        fk[0] = f0
+                        fk[1] = f1
+                        fk[2] = f2
+                        fk[3] = f3
+                        fk[4] = f4
+                        fk[5] = f5
                     else:
-                        # clamped: a NaN f (diverged training) must not index outside
-                        j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
-                        gk[k] = (lab - sig[0, j]) * lr
-                        loss += sig[1, j] if lab == one else sig[2, j]
-                for k in range(k1):
-                    g = gk[k]
+                        for k in range(k1):
+                            f = zero
+                            for d in range(dim):
+                                f += row[d] * outb[k, d]
+                            fk[k] = f
+                    for k in range(k1):
+                        gk[k] = zero
+                        if tgt[k] < 0:
+                            continue
+                        f = fk[k]
+                        lab = label[k]
+                        if f > fmax:
+                            gk[k] = (lab - one) * lr
+                            loss += f if lab == zero else 0.0
+                        elif f < -fmax:
+                            gk[k] = lab * lr
+                            loss += -f if lab == one else 0.0
+                        else:
+                            # clamped: a NaN f (diverged training) must not index outside
+                            j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
+                            gk[k] = (lab - sig[0, j]) * lr
+                            loss += sig[1, j] if lab == one else sig[2, j]
+                    for k in range(k1):
+                        g = gk[k]
+                        for d in range(dim):
+                            gout[k, d] += g * row[d]
+                    for k in range(k1):
+                        g = gk[k]
+                        for d in range(dim):
+                            row[d] += g * outb[k, d]
+                if hs:
                     for d in range(dim):
-                        gout[k, d] += g * row[d]
-                for k in range(k1):
-                    g = gk[k]
-                    for d in range(dim):
-                        row[d] += g * outb[k, d]
+                        row[d] += err[d]
                 pairs += 1
             for k in range(k1):
                 t = tgt[k]
@@ -248,16 +297,19 @@ def c_entry():
     @cfunc(numba_signature(C_ARGS), fastmath=True, error_model="numpy")
     def sgns_job_c(syn0, syn1, n_words, dim, ids, n_ids, ends, raw_starts, n_sentences, keep,
                    neg_cut, neg_alias, sig, sig_columns, window, negative, alpha, min_alpha,
-                   raw_offset, raw_span, seed, sen, max_len, outb, gout, tgt, label, gk, fk,
-                   ahead, out_loss, out_pairs):
+                   raw_offset, raw_span, seed, syn1hs, n_inner, codes, points, n_codes,
+                   code_ends, n_code_ends, sen, max_len, outb, gout, tgt, label, gk, fk, ahead,
+                   err, out_loss, out_pairs):
         k1 = negative + 1
         loss, pairs = sgns_job(
             carray(syn0, (n_words, dim)), carray(syn1, (n_words, dim)), carray(ids, n_ids),
             carray(ends, n_sentences), carray(raw_starts, n_sentences), carray(keep, n_words),
             carray(neg_cut, n_words), carray(neg_alias, n_words), carray(sig, (3, sig_columns)),
             window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
-            carray(sen, max_len), carray(outb, (k1, dim)), carray(gout, (k1, dim)),
-            carray(tgt, k1), carray(label, k1), carray(gk, k1), carray(fk, k1), carray(ahead, k1))
+            carray(syn1hs, (n_inner, dim)), carray(codes, n_codes), carray(points, n_codes),
+            carray(code_ends, n_code_ends), carray(sen, max_len), carray(outb, (k1, dim)),
+            carray(gout, (k1, dim)), carray(tgt, k1), carray(label, k1), carray(gk, k1),
+            carray(fk, k1), carray(ahead, k1), carray(err, dim))
         out_loss[0] = loss
         out_pairs[0] = pairs
 

@@ -1,9 +1,11 @@
-"""The numba-free side of the SGNS kernel: its tables (sigmoid, alias table of the negatives),
-its scratch buffers, and `job_function()`, which picks how `sgns.sgns_job` runs: as a shared
-library through ctypes (`native.py`), so that training never imports numba, or else through
-the numba dispatcher. Both run the same compiled code and give the same vectors.
+"""The numba-free side of the word2vec kernels: their tables (sigmoid, alias table of the
+negatives, Huffman tree of hierarchical softmax), SGNS's scratch buffers, and
+`job_function()`, which picks how `sgns.sgns_job` runs: as a shared library through ctypes
+(`native.py`), so that training never imports numba, or else through the numba dispatcher.
+Both run the same compiled code and give the same vectors.
 """
 
+import heapq
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +52,74 @@ def alias_table(weights):
     return np.minimum(np.round(cut * (1 << ALIAS_BITS)), 1 << ALIAS_BITS).astype(np.uint32), alias
 
 
+def huffman_tree(counts):
+    """The Huffman tree of hierarchical softmax over `counts` (n_words,), as gensim builds it
+    (a heap of (count, index), the two smallest joined, the first popped on branch 0).
+
+    Returns `(codes, points, code_ends)`: word w's path from the root runs over
+    `codes[e0:e1]` (uint8, the branch taken: 0 or 1) and `points[e0:e1]` (int32, the inner
+    node it is taken at, a row of the `(n_words - 1, dim)` output matrix; the root is
+    `n_words - 2`), with `e0, e1 = code_ends[w - 1] (0 for w = 0), code_ends[w]` (int64).
+    """
+    counts = [int(c) for c in counts]
+    n = len(counts)
+    heap = [(c, i) for i, c in enumerate(counts)]
+    heapq.heapify(heap)
+    parent = np.zeros(max(2 * n - 1, 1), np.int64)
+    branch = np.zeros(max(2 * n - 1, 1), np.uint8)
+    for node in range(n, 2 * n - 1):
+        (c1, a), (c2, b) = heapq.heappop(heap), heapq.heappop(heap)
+        parent[a], parent[b], branch[b] = node, node, 1
+        heapq.heappush(heap, (c1 + c2, node))
+    # every leaf walks up at once, a level a step: once to measure its path, once to fill it
+    root = 2 * n - 2
+    lengths = np.zeros(n, np.int64)
+    node = np.arange(n)
+    while (node != root).any():
+        lengths += node != root
+        node = np.where(node == root, root, parent[node])
+    code_ends = np.cumsum(lengths)
+    codes = np.empty(int(code_ends[-1]) if n else 0, np.uint8)
+    points = np.empty(len(codes), np.int32)
+    node = np.arange(n)
+    for up in range(int(lengths.max(initial=0))):  # `up` levels above the leaf, stored last
+        on = lengths > up
+        at = code_ends[on] - 1 - up
+        codes[at] = branch[node[on]]
+        points[at] = parent[node[on]] - n
+        node = np.where(on, parent[node], node)
+    return codes, points, code_ends
+
+
+def no_hs(dim):
+    """The kernels' hierarchical-softmax arguments `(syn1hs, codes, points, code_ends)` that
+    turn it off: empty arrays."""
+    return (np.zeros((0, dim), np.float32), np.zeros(0, np.uint8), np.zeros(0, np.int32),
+            np.zeros(0, np.int64))
+
+
+def check_hs_arrays(name, syn0, syn1hs, codes, points, code_ends):
+    """`TypeError`/`ValueError` unless the hierarchical-softmax arrays of a job are off (all
+    empty) or a tree over `syn0`'s words whose points index rows of `syn1hs`."""
+    for array, dtype, ndim in ((syn1hs, np.float32, 2), (codes, np.uint8, 1),
+                               (points, np.int32, 1), (code_ends, np.int64, 1)):
+        if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
+            raise TypeError(f"{name}: expected a C-contiguous {ndim}-D {dtype.__name__} "
+                            f"array, got {array.dtype} {array.shape}")
+    if len(code_ends) == 0:
+        return
+    n_words, dim = syn0.shape
+    if (len(code_ends) != n_words or syn1hs.shape != (n_words - 1, dim)
+            or len(codes) != len(points) or int(code_ends[-1]) != len(codes)
+            or (np.diff(code_ends, prepend=0) < 0).any()):
+        raise ValueError(f"{name}: hierarchical-softmax array sizes do not agree")
+    if len(points) and not 0 <= int(points.min()) <= int(points.max()) < n_words - 1:
+        raise ValueError(f"{name}: tree points must lie in [0, {n_words - 1})")
+
+
 def scratch_buffers(dim, negative, max_len):
-    """The kernel's working arrays for one job: `(sen, outb, gout, tgt, label, gk, fk, ahead)`.
+    """The kernel's working arrays for one job:
+    `(sen, outb, gout, tgt, label, gk, fk, ahead, err)`.
 
     Made by the caller rather than inside the kernel, so that the compiled kernel allocates
     nothing and needs no part of numba's runtime (what lets `native.py` run it without numba).
@@ -60,7 +128,22 @@ def scratch_buffers(dim, negative, max_len):
     k1 = negative + 1
     return (np.empty(max(max_len, 1), np.int32), np.zeros((k1, dim), np.float32),
             np.empty((k1, dim), np.float32), np.empty(k1, np.int64), np.empty(k1, np.float32),
-            np.empty(k1, np.float32), np.empty(k1, np.float32), np.empty(k1, np.int64))
+            np.empty(k1, np.float32), np.empty(k1, np.float32), np.empty(k1, np.int64),
+            np.empty(dim, np.float32))
+
+
+#: The hierarchical-softmax arguments of both kernels' C-ABI entry points (`hs_pointers`).
+HS_C_ARGS = (("syn1hs", "float32*"), ("n_inner", "int64"), ("codes", "uint8*"),
+             ("points", "int32*"), ("n_codes", "int64"), ("code_ends", "int64*"),
+             ("n_code_ends", "int64"))
+
+
+def hs_pointers(name, syn0, hs):
+    """`HS_C_ARGS` for the arrays `hs = (syn1hs, codes, points, code_ends)`, checked first."""
+    check_hs_arrays(name, syn0, *hs)
+    syn1hs, codes, points, code_ends = hs
+    return (syn1hs.ctypes.data, len(syn1hs), codes.ctypes.data, points.ctypes.data, len(codes),
+            code_ends.ctypes.data, len(code_ends))
 
 
 #: The C-ABI entry point of `sgns_job` (see `sgns.c_entry`): arrays become pointers plus
@@ -71,10 +154,10 @@ C_ARGS = (
     ("n_sentences", "int64"), ("keep", "float32*"), ("neg_cut", "uint32*"),
     ("neg_alias", "int32*"), ("sig", "float32*"), ("sig_columns", "int64"), ("window", "int64"),
     ("negative", "int64"), ("alpha", "float64"), ("min_alpha", "float64"),
-    ("raw_offset", "int64"), ("raw_span", "int64"), ("seed", "uint64"), ("sen", "int32*"),
-    ("max_len", "int64"), ("outb", "float32*"), ("gout", "float32*"), ("tgt", "int64*"),
-    ("label", "float32*"), ("gk", "float32*"), ("fk", "float32*"), ("ahead", "int64*"),
-    ("out_loss", "float64*"), ("out_pairs", "int64*"),
+    ("raw_offset", "int64"), ("raw_span", "int64"), ("seed", "uint64"), *HS_C_ARGS,
+    ("sen", "int32*"), ("max_len", "int64"), ("outb", "float32*"), ("gout", "float32*"),
+    ("tgt", "int64*"), ("label", "float32*"), ("gk", "float32*"), ("fk", "float32*"),
+    ("ahead", "int64*"), ("err", "float32*"), ("out_loss", "float64*"), ("out_pairs", "int64*"),
 )
 
 
@@ -91,7 +174,8 @@ NATIVE_KERNEL = NativeKernel("sgns_job", C_ARGS, [_HERE / "sgns.py", Path(__file
 _DTYPES = ((np.float32, 2), (np.float32, 2), (np.int32, 1), (np.int64, 1), (np.int64, 1),
            (np.float32, 1), (np.uint32, 1), (np.int32, 1), (np.float32, 2))
 _SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 2), (np.float32, 2), (np.int64, 1),
-                   (np.float32, 1), (np.float32, 1), (np.float32, 1), (np.int64, 1))
+                   (np.float32, 1), (np.float32, 1), (np.float32, 1), (np.int64, 1),
+                   (np.float32, 1))
 
 
 def check_job_arrays(name, arrays, scratch, scratch_dtypes, window):
@@ -128,20 +212,22 @@ def job_function():
 
     def sgns_job_native(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig,
                         window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
-                        *scratch):
+                        syn1hs, codes, points, code_ends, *scratch):
         arrays = (syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
         check_job_arrays("sgns_job", arrays, scratch, _SCRATCH_DTYPES, window)
+        hs = hs_pointers("sgns_job", syn0, (syn1hs, codes, points, code_ends))
         n_words, dim = syn0.shape
         k1 = negative + 1
         sen = scratch[0]
-        if scratch[1].shape != (k1, dim) or any(len(a) != k1 for a in scratch[3:]):
+        if (scratch[1].shape != (k1, dim) or any(len(a) != k1 for a in scratch[3:-1])
+                or scratch[-1].shape != (dim,)):
             raise ValueError("sgns_job: array sizes do not agree")
         out_loss = np.zeros(1, np.float64)
         out_pairs = np.zeros(1, np.int64)
         native(syn0.ctypes.data, syn1.ctypes.data, n_words, dim, ids.ctypes.data, len(ids),
                ends.ctypes.data, raw_starts.ctypes.data, len(ends), keep.ctypes.data,
                neg_cut.ctypes.data, neg_alias.ctypes.data, sig.ctypes.data, sig.shape[1], window,
-               negative, alpha, min_alpha, raw_offset, raw_span, seed, sen.ctypes.data,
+               negative, alpha, min_alpha, raw_offset, raw_span, seed, *hs, sen.ctypes.data,
                len(sen), *(a.ctypes.data for a in scratch[1:]), out_loss.ctypes.data,
                out_pairs.ctypes.data)
         return float(out_loss[0]), int(out_pairs[0])

@@ -1,4 +1,5 @@
-"""Continuous bag of words with negative sampling (word2vec's CBOW, gensim's `sg=0`).
+"""Continuous bag of words with negative sampling or hierarchical softmax (word2vec's CBOW,
+gensim's `sg=0`).
 
 One design for the word2vec variants: `CBOW` is `SGNS` with another kernel
 (`_kernels/cbow.py`). Vocabulary, subsampling, the reduced window, the learning-rate schedule,
@@ -6,8 +7,9 @@ the job scheme and its seeds, threads, progress, checkpoints and resume are SGNS
 the reproducibility rule: with a seed and `threads=1` training is bit-for-bit reproducible.
 The model: the context words of a window are averaged (`cbow_mean=True`, the default, as in
 word2vec and gensim) or summed into `h`, which predicts the centre word against `negative`
-words drawn from counts ** 0.75; the error reaching `h` goes back to each context word
-(whole for a mean, as word2vec and gensim do; divided by their number for a sum, as gensim).
+words drawn from counts ** 0.75 (and/or, with `hs=True`, walks the centre word's path in
+SGNS's Huffman tree); the error reaching `h` goes back to each context word (whole for a
+mean, as word2vec and gensim do; divided by their number for a sum, as gensim).
 
 Examples
 --------
@@ -20,7 +22,8 @@ from .sgns import _SCHEDULE, SGNS
 
 
 class CBOW(SGNS):
-    """Word2vec CBOW with negative sampling; `fit(corpus)` learns `vectors_`.
+    """Word2vec CBOW with negative sampling (or hierarchical softmax); `fit(corpus)` learns
+    `vectors_`.
 
     Parameters are SGNS's (see `SGNS`), plus:
 
@@ -34,10 +37,11 @@ class CBOW(SGNS):
     _FAMILY = "cbow"
     _SCHEDULE = (*_SCHEDULE, "cbow_mean")
 
-    def __init__(self, dim=100, window=5, negative=5, sample=1e-3, min_count=5, max_vocab=None,
-                 epochs=5, alpha=0.025, min_alpha=0.0001, cbow_mean=True, threads=None,
-                 random_state=None, progress=True, checkpoint=None, checkpoint_every=None):
-        super().__init__(dim=dim, window=window, negative=negative, sample=sample,
+    def __init__(self, dim=100, window=5, negative=5, hs=False, sample=1e-3, min_count=5,
+                 max_vocab=None, epochs=5, alpha=0.025, min_alpha=0.0001, cbow_mean=True,
+                 threads=None, random_state=None, progress=True, checkpoint=None,
+                 checkpoint_every=None):
+        super().__init__(dim=dim, window=window, negative=negative, hs=hs, sample=sample,
                          min_count=min_count, max_vocab=max_vocab, epochs=epochs, alpha=alpha,
                          min_alpha=min_alpha, threads=threads, random_state=random_state,
                          progress=progress, checkpoint=checkpoint,

@@ -1,4 +1,5 @@
-"""Skip-gram with negative sampling (word2vec), trained Hogwild on all cores.
+"""Skip-gram with negative sampling or hierarchical softmax (word2vec), trained Hogwild on all
+cores.
 
 The rules are the word2vec C tool's: a word `w` of frequency `f = count / total` is kept
 with probability `(sqrt(f / sample) + 1) * sample / f`; negatives are drawn from counts ** 0.75;
@@ -7,6 +8,11 @@ falls linearly from `alpha` to `min_alpha` over all epochs by words processed; t
 read from a table and clipped at |6|; input vectors start uniform in [-0.5, 0.5) / dim and
 output vectors at zero. One difference, for speed (the "HogBatch" scheme): the K negatives of
 a centre word are drawn once and shared by all the context words of its window.
+
+Hierarchical softmax (`hs=True`, beside negative sampling or alone with `negative=0`) is
+word2vec's too: a Huffman tree over the vocabulary counts (built as gensim builds it:
+`_kernels/sgns_host.huffman_tree`), whose `n_words - 1` inner nodes each own an output vector
+(`hs_vectors_`, at zero to start); a pair trains the nodes on the path to the centre word.
 
 Reproducibility: the corpus is cut into jobs of about `JOB_WORDS` words, and each job draws
 from its own random stream seeded by (`random_state`, epoch, job). With `threads=1` the jobs
@@ -35,7 +41,14 @@ import numpy as np
 
 from .._atomic import read_dir
 from .._estimator import ParamsMixin
-from .._kernels.sgns_host import alias_table, job_function, scratch_buffers, sigmoid_table
+from .._kernels.sgns_host import (
+    alias_table,
+    huffman_tree,
+    job_function,
+    no_hs,
+    scratch_buffers,
+    sigmoid_table,
+)
 from .._memory import check_memory
 from .._progress import Progress
 from ..corpus import Vocabulary, as_corpus, encode_corpus
@@ -57,8 +70,8 @@ from ._checkpoint import (
 from ._params import check_floats, check_integers, seed_from
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
-_SCHEDULE = ("dim", "window", "negative", "sample", "min_count", "max_vocab", "epochs", "alpha",
-             "min_alpha")
+_SCHEDULE = ("dim", "window", "negative", "hs", "sample", "min_count", "max_vocab", "epochs",
+             "alpha", "min_alpha")
 
 
 def _mix64(x):
@@ -111,7 +124,8 @@ def _job_bounds(raw_ends, job_words):
 
 
 class SGNS(ParamsMixin):
-    """Word2vec skip-gram with negative sampling; `fit(corpus)` learns `vectors_`.
+    """Word2vec skip-gram with negative sampling (or hierarchical softmax); `fit(corpus)`
+    learns `vectors_`.
 
     Parameters
     ----------
@@ -120,7 +134,9 @@ class SGNS(ParamsMixin):
     window : int
         Maximum distance between a centre word and a context word.
     negative : int
-        Negative samples per centre word.
+        Negative samples per centre word (0 for none: needs `hs`).
+    hs : bool
+        Also train hierarchical softmax (gensim's `hs=1`; with `negative=0`, instead).
     sample : float
         Subsampling threshold `t` (0 disables subsampling).
     min_count, max_vocab : int
@@ -146,22 +162,25 @@ class SGNS(ParamsMixin):
         The input vectors `(n_words, dim)` with the words' counts.
     vocabulary_ : Vocabulary
     loss_history_ : ndarray of float64, shape (epochs,)
-        Sum of `-log sigmoid` over every (pair, target) trained in each epoch.
+        Sum of `-log sigmoid` over every (pair, target or tree node) trained in each epoch.
     pairs_history_ : ndarray of int64, shape (epochs,)
         (centre, context) pairs trained in each epoch.
     output_vectors_ : ndarray of float32, shape (n_words, dim)
-        The output (context) vectors.
+        The output (context) vectors of negative sampling.
+    hs_vectors_ : ndarray of float32, shape (n_words - 1, dim), or None
+        The output vectors of the Huffman tree's inner nodes (None without `hs`).
     timings_ : dict
         Seconds spent on "vocabulary", "encoding" and "training" (kernel compilation included),
         and "training_cpu": CPU seconds of all threads while training.
     """
 
-    def __init__(self, dim=100, window=5, negative=5, sample=1e-3, min_count=5, max_vocab=None,
-                 epochs=5, alpha=0.025, min_alpha=0.0001, threads=None, random_state=None,
-                 progress=True, checkpoint=None, checkpoint_every=None):
+    def __init__(self, dim=100, window=5, negative=5, hs=False, sample=1e-3, min_count=5,
+                 max_vocab=None, epochs=5, alpha=0.025, min_alpha=0.0001, threads=None,
+                 random_state=None, progress=True, checkpoint=None, checkpoint_every=None):
         self.dim = dim
         self.window = window
         self.negative = negative
+        self.hs = hs
         self.sample = sample
         self.min_count = min_count
         self.max_vocab = max_vocab
@@ -176,7 +195,10 @@ class SGNS(ParamsMixin):
 
     # ------------------------------------------------------------------ validation
     def _validate(self):
-        check_integers(self, ("dim", "window", "negative", "min_count", "epochs"))
+        check_integers(self, ("dim", "window", "min_count", "epochs"))
+        if not isinstance(self.hs, bool):
+            raise ValueError(f"hs must be True or False, got {self.hs!r}")
+        check_integers(self, ("negative",), low=0 if self.hs else 1)
         check_integers(self, ("max_vocab", "threads", "checkpoint_every"), optional=True)
         check_floats(self, ("sample", "min_alpha"), low_open=False)
         check_floats(self, ("alpha",))
@@ -216,8 +238,9 @@ class SGNS(ParamsMixin):
             seed = seed_from(self.random_state)
             vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
             n = len(vocab)
-            check_memory(2 * n * self.dim * 4,
-                         f"SGNS needs 2 x {n} words x {self.dim} dimensions x 4 bytes")
+            k = 3 if self.hs else 2
+            check_memory(k * n * self.dim * 4,
+                         f"SGNS needs {k} x {n} words x {self.dim} dimensions x 4 bytes")
         clock.append(time.perf_counter())
         enc = encode_corpus(corpus, vocab, progress=self.progress)
         clock.append(time.perf_counter())
@@ -226,18 +249,20 @@ class SGNS(ParamsMixin):
                 if state["raw_total"] != enc.raw_total:
                     raise ValueError(f"{resume}: checkpoint was made on a corpus of "
                                      f"{state['raw_total']} words, this one has {enc.raw_total}")
-                syn0, syn1 = state["syn0"], state["syn1"]
+                syn0, syn1, syn1hs = state["syn0"], state["syn1"], state["syn1hs"]
             else:
                 rng = np.random.default_rng(seed)
                 syn0 = rng.random((len(vocab), self.dim), dtype=np.float32)
                 syn0 -= np.float32(0.5)
                 syn0 /= np.float32(self.dim)
                 syn1 = np.zeros_like(syn0)
+                syn1hs = np.zeros((len(vocab) - 1 if self.hs else 0, self.dim), np.float32)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
             run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
                        keep=keep_probabilities(vocab.counts, self.sample),
-                       alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
+                       alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table(),
+                       hs=(syn1hs, *huffman_tree(vocab.counts)) if self.hs else None)
             if resume is not None:
                 _check_position(state, run, Path(resume) / "state.json")
             cpu = time.process_time()
@@ -246,12 +271,13 @@ class SGNS(ParamsMixin):
             cpu = time.process_time() - cpu
         finally:
             enc.close()
-        check_finite("the end", f"alpha={self.alpha}", syn0, syn1)
+        check_finite("the end", f"alpha={self.alpha}", syn0, syn1, syn1hs)
         self.timings_ = dict(zip(("vocabulary", "encoding", "training"), np.diff(clock).tolist(),
                                  strict=True), training_cpu=cpu)
         self.vocabulary_ = vocab
         self.vectors_ = Vectors(vocab.words, syn0, vocab.counts)
         self.output_vectors_ = syn1
+        self.hs_vectors_ = syn1hs if self.hs else None
         self.loss_history_ = np.asarray(run.loss_history, dtype=np.float64)
         self.pairs_history_ = np.asarray(run.pairs_history, dtype=np.int64)
         return self
@@ -271,11 +297,13 @@ class SGNS(ParamsMixin):
     def _params(self):
         return {name: getattr(self, name) for name in self._SCHEDULE}
 
-    def _write_checkpoint(self, vocab, seed, syn0, syn1, epoch, next_job, raw_total,
+    def _write_checkpoint(self, vocab, seed, syn0, syn1, syn1hs, epoch, next_job, raw_total,
                           words_done, loss_history, pairs_history, job_loss, job_pairs):
         with write_checkpoint(self.checkpoint, self._FAMILY) as tmp:
             np.save(tmp / "syn0.npy", syn0)
             np.save(tmp / "syn1.npy", syn1)
+            if self.hs:
+                np.save(tmp / "syn1hs.npy", syn1hs)
             np.save(tmp / "job_loss.npy", job_loss)
             np.save(tmp / "job_pairs.npy", job_pairs)
             write_vocab(tmp / "vocab.txt", vocab.words, vocab.counts)
@@ -295,6 +323,8 @@ class SGNS(ParamsMixin):
         state["vocab"] = Vocabulary(words, counts, state["total_words"])
         state["syn0"] = np.load(checkpoint_file(path, state, "syn0.npy"))
         state["syn1"] = np.load(checkpoint_file(path, state, "syn1.npy"))
+        state["syn1hs"] = (np.load(checkpoint_file(path, state, "syn1hs.npy")) if self.hs
+                           else np.zeros((0, self.dim), np.float32))
         state["job_loss"] = np.load(checkpoint_file(path, state, "job_loss.npy"))
         state["job_pairs"] = np.load(checkpoint_file(path, state, "job_pairs.npy"))
         self._check_arrays(path, state)
@@ -317,6 +347,9 @@ class SGNS(ParamsMixin):
         for name in ("syn0", "syn1"):
             check_array(checkpoint_file(path, state, f"{name}.npy"), state[name], np.float32,
                         shape)
+        if self.hs:
+            check_array(checkpoint_file(path, state, "syn1hs.npy"), state["syn1hs"], np.float32,
+                        (shape[0] - 1, self.dim))
         for name, dtype in (("job_loss", np.float64), ("job_pairs", np.int64)):
             file = checkpoint_file(path, state, f"{name}.npy")
             array = check_array(file, state[name], dtype, np.shape(state[name]))
@@ -344,9 +377,11 @@ def _check_position(state, run, where):
 class _Run:
     """One training run: the job queue, the worker threads, progress and checkpoints."""
 
-    def __init__(self, model, enc, vocab, seed, syn0, syn1, threads, keep, alias, sig):
+    def __init__(self, model, enc, vocab, seed, syn0, syn1, threads, keep, alias, sig, hs=None):
         self.model, self.enc, self.vocab, self.seed = model, enc, vocab, seed
         self.syn0, self.syn1, self.threads = syn0, syn1, threads
+        # hierarchical softmax: (syn1hs, codes, points, code_ends), or empty arrays for none
+        self.hs = no_hs(syn0.shape[1]) if hs is None else hs
         raw_ends = enc.read("raw_ends", 0, enc.n_sentences)
         self.bounds = bounds = _job_bounds(raw_ends, JOB_WORDS)
         self.keep, self.alias, self.sig = keep, alias, sig
@@ -372,7 +407,7 @@ class _Run:
                              self.alias[0], self.alias[1], self.sig, m.window, m.negative,
                              float(m.alpha), float(m.min_alpha), epoch * self.raw_total,
                              max(m.epochs * self.raw_total, 1), job_seed(self.seed, epoch, j),
-                             *m._job_extra(self.max_len))
+                             *self.hs, *m._job_extra(self.max_len))
 
     def train(self, state):
         """Run the remaining epochs; on Ctrl-C finish the running jobs, checkpoint, re-raise.
@@ -401,7 +436,7 @@ class _Run:
                 bar.set_desc(f"epoch {epoch + 1}/{m.epochs}")
                 done_jobs = self._epoch(epoch, first_job, job_loss, job_pairs, bar, stop)
                 check_finite(f"epoch {epoch + 1}", f"alpha={m.alpha}", self.syn0, self.syn1,
-                             loss=float(job_loss.sum()))
+                             self.hs[0], loss=float(job_loss.sum()))
                 if done_jobs == self.n_jobs:
                     self.loss_history.append(float(job_loss.sum()))
                     self.pairs_history.append(int(job_pairs.sum()))
@@ -417,8 +452,8 @@ class _Run:
 
     def _save(self, epoch, next_job, job_loss, job_pairs):
         words_done = epoch * self.raw_total + int(self.job_words[:next_job].sum())
-        self.model._write_checkpoint(self.vocab, self.seed, self.syn0, self.syn1, epoch,
-                                     next_job, self.raw_total, words_done, self.loss_history,
+        self.model._write_checkpoint(self.vocab, self.seed, self.syn0, self.syn1, self.hs[0],
+                                     epoch, next_job, self.raw_total, words_done, self.loss_history,
                                      self.pairs_history, job_loss, job_pairs)
 
     def _epoch(self, epoch, first_job, job_loss, job_pairs, bar, stop):
