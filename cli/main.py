@@ -32,6 +32,7 @@ COMMANDS = {
     "train": "train:train",
     "phrases": "phrases:phrases",
     "seq2seq": "seq2seq:seq2seq",
+    "music": "music:music",
 }
 
 
