@@ -9,7 +9,8 @@ import click
 from .common import COUNT, NON_NEGATIVE, POSITIVE, SEED, Memory
 
 # option name -> SGNS parameter; options left unset keep the model's own default
-_PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "sample": "sample",
+_PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "hs": "hs",
+           "sample": "sample",
            "min_count": "min_count", "max_vocab": "max_vocab", "epochs": "epochs",
            "alpha": "alpha", "threads": "threads", "seed": "random_state",
            "checkpoint": "checkpoint", "checkpoint_every": "checkpoint_every"}
@@ -32,7 +33,11 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
                    "negative sampling (gensim's sg=0); glove: GloVe.")
 @click.option("--dim", type=COUNT, help="Vector dimensions [100].")
 @click.option("--window", type=COUNT, help="Maximum context distance [5; glove 10].")
-@click.option("--negative", type=COUNT, help="SGNS, CBOW: negative samples per centre word [5].")
+@click.option("--negative", type=click.IntRange(min=0),
+              help="SGNS, CBOW: negative samples per centre word, 0 for none (with --hs) [5].")
+@click.option("--hs/--no-hs", "hs", default=None,
+              help="SGNS, CBOW: also train hierarchical softmax (a Huffman tree over the "
+                   "vocabulary, gensim's hs=1); with --negative 0, instead [off].")
 @click.option("--sample", type=NON_NEGATIVE,
               help="SGNS, CBOW: subsampling threshold, 0 for none [1e-3].")
 @click.option("--min-count", type=COUNT, help="Ignore words seen fewer times [5].")
@@ -83,6 +88,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
       wordvec train data/small.txt -o small.vec --dim 50 --epochs 3 --seed 1
       wordvec similar king --vectors small.vec
       wordvec train data/small.txt -o cbow.vec --model cbow --seed 1
+      wordvec train data/small.txt -o hs.vec --hs --negative 0
       wordvec train data/small.txt -o glove.vec --model glove --x-max 10 --epochs 15
       wordvec train --model glove --cooccur counts -o glove.vec
     """
@@ -127,6 +133,8 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
     else:
         if corpus is None or cooccur is not None:
             raise click.UsageError(f"--model {model} trains on CORPUS (--cooccur is for glove)")
+        if kwargs.get("negative") == 0 and not kwargs.get("hs"):
+            raise click.UsageError("--negative 0 needs --hs (nothing would be trained)")
         estimator = (CBOW if model == "cbow" else SGNS)(progress=not quiet, **kwargs)
         _check(estimator)
         with warning_lines(*ignored), _resume_hint(options["checkpoint"]):

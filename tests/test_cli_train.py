@@ -92,7 +92,7 @@ def test_the_defaults_in_train_help_are_the_estimators_defaults():
         if value is None:
             return text in ("all", "all cores")
         if isinstance(value, bool):
-            return text == ("symmetric" if value else "asymmetric")
+            return text in (("symmetric", "on") if value else ("asymmetric", "off"))
         if isinstance(value, str):
             return text == value
         return float(text) == value

@@ -52,25 +52,36 @@ def alias_table(weights):
     return np.minimum(np.round(cut * (1 << ALIAS_BITS)), 1 << ALIAS_BITS).astype(np.uint32), alias
 
 
+class _HeapNode:
+    """A node of the Huffman heap, ordered by count alone (as gensim's, so ties fall alike)."""
+
+    __slots__ = ("count", "index")
+
+    def __init__(self, count, index):
+        self.count, self.index = count, index
+
+    def __lt__(self, other):
+        return self.count < other.count
+
+
 def huffman_tree(counts):
     """The Huffman tree of hierarchical softmax over `counts` (n_words,), as gensim builds it
-    (a heap of (count, index), the two smallest joined, the first popped on branch 0).
+    (a heap by count, the two smallest joined, the first popped on branch 0).
 
     Returns `(codes, points, code_ends)`: word w's path from the root runs over
     `codes[e0:e1]` (uint8, the branch taken: 0 or 1) and `points[e0:e1]` (int32, the inner
     node it is taken at, a row of the `(n_words - 1, dim)` output matrix; the root is
     `n_words - 2`), with `e0, e1 = code_ends[w - 1] (0 for w = 0), code_ends[w]` (int64).
     """
-    counts = [int(c) for c in counts]
     n = len(counts)
-    heap = [(c, i) for i, c in enumerate(counts)]
+    heap = [_HeapNode(int(c), i) for i, c in enumerate(counts)]
     heapq.heapify(heap)
     parent = np.zeros(max(2 * n - 1, 1), np.int64)
     branch = np.zeros(max(2 * n - 1, 1), np.uint8)
     for node in range(n, 2 * n - 1):
-        (c1, a), (c2, b) = heapq.heappop(heap), heapq.heappop(heap)
-        parent[a], parent[b], branch[b] = node, node, 1
-        heapq.heappush(heap, (c1 + c2, node))
+        a, b = heapq.heappop(heap), heapq.heappop(heap)
+        parent[a.index], parent[b.index], branch[b.index] = node, node, 1
+        heapq.heappush(heap, _HeapNode(a.count + b.count, node))
     # every leaf walks up at once, a level a step: once to measure its path, once to fill it
     root = 2 * n - 2
     lengths = np.zeros(n, np.int64)
