@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= data
 
-.PHONY: install test stress browser slow lint bench demo clean
+.PHONY: install test stress browser slow spark lint bench demo clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,12 @@ browser: install
 # Long training runs against acceptance numbers (seq2seq dates: about 2 minutes on 2 cores).
 slow: install
 	$(BIN)/python -m pytest -q -m slow tests/slow
+
+# The Spark engine on local[2] against the local engine (pyspark 4 needs Java 17+: apt-get
+# install openjdk-17-jre-headless). About two minutes on 2 cores; CI runs it after `make slow`.
+spark: install
+	$(BIN)/python -m pip install -q -e ".[spark]"
+	$(BIN)/python -m pytest -q -m spark tests/spark
 
 lint: install
 	$(BIN)/ruff check wordvec cli tests benchmarks

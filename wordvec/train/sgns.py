@@ -236,13 +236,13 @@ class SGNS(ParamsMixin):
             vocab, seed = state["vocab"], state["seed"]
         else:
             seed = seed_from(self.random_state)
-            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
+            vocab = self._vocabulary(corpus)
             n = len(vocab)
             k = 3 if self.hs else 2
             check_memory(k * n * self.dim * 4,
                          f"SGNS needs {k} x {n} words x {self.dim} dimensions x 4 bytes")
         clock.append(time.perf_counter())
-        enc = encode_corpus(corpus, vocab, progress=self.progress)
+        enc = self._encode(corpus, vocab)
         clock.append(time.perf_counter())
         try:
             if resume is not None:
@@ -259,10 +259,11 @@ class SGNS(ParamsMixin):
                 syn1hs = np.zeros((len(vocab) - 1 if self.hs else 0, self.dim), np.float32)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
-            run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
-                       keep=keep_probabilities(vocab.counts, self.sample),
-                       alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table(),
-                       hs=(syn1hs, *huffman_tree(vocab.counts)) if self.hs else None)
+            run = self._run_class()(
+                self, enc, vocab, seed, syn0, syn1, threads,
+                keep=keep_probabilities(vocab.counts, self.sample),
+                alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table(),
+                hs=(syn1hs, *huffman_tree(vocab.counts)) if self.hs else None)
             if resume is not None:
                 _check_position(state, run, Path(resume) / "state.json")
             cpu = time.process_time()
@@ -281,6 +282,17 @@ class SGNS(ParamsMixin):
         self.loss_history_ = np.asarray(run.loss_history, dtype=np.float64)
         self.pairs_history_ = np.asarray(run.pairs_history, dtype=np.int64)
         return self
+
+    # ------------------------------------------------------------------ the corpus passes
+    # (hooks: the Spark engine, wordvec.spark.sgns, runs them on Spark)
+    def _vocabulary(self, corpus):
+        return Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
+
+    def _encode(self, corpus, vocab):
+        return encode_corpus(corpus, vocab, progress=self.progress)
+
+    def _run_class(self):
+        return _Run
 
     # ------------------------------------------------------------------ the kernel
     _FAMILY = "sgns"   # checkpoints are "wordvec-sgns-checkpoint" folders
