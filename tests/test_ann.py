@@ -197,7 +197,7 @@ def test_an_hnsw_index_loads_without_naming_its_backend(tmp_path, store, hnsw):
     # A damaged graph of the right size is one error naming the file, not a crash.
     size = path.stat().st_size
     path.write_bytes(b"\xff" * size)
-    with pytest.raises(FormatError, match="index.ann: unreadable HNSW index"):
+    with pytest.raises(FormatError, match="index.ann: not a wordvec HNSW graph"):
         AnnIndex.load(path, loaded)
 
 

@@ -36,9 +36,11 @@ Speed ratios move by 20% with the load of shared cores. On busier runs ef_constr
 adds about 10% to the build and .006 to recall at every ef; at ef 75 it gave .976-.978 at
 15.9-17.5x on three other samples of 2,000 words. Batched, 10,000 uniform queries
 through `most_similar_batch(..., index=...)` (hnswlib's threads) give .976 at 5.6x the exact
-batched path (2.9-7.1x over four runs). An HNSW graph is read whole on opening (0.33 s of CPU
-for GloVe), where an Annoy forest is memory-mapped: one `wordvec similar WORD --ann` process is
-then slower than exact search (0.78 s against 0.48 s); the index pays off over many queries.
+batched path (2.9-7.1x over four runs). Those HNSW figures are of hnswlib's own search and
+file (read whole on opening: 0.33 s of CPU for GloVe, which made one `wordvec similar WORD
+--ann` process slower than exact search). wordvec now keeps the graph alone in a file of its
+own that opening memory-maps, searched by its own kernel (`wordvec.hnsw`): the same
+neighbours, and a single query in a fresh process costs less than exact search.
 `wordvec index --report` measures the trade-off on your own vectors.
 
 Examples
@@ -75,7 +77,7 @@ DEFAULT_SEARCH_K = 2000
 INDEX_NAME = "index.ann"
 FORMAT = "wordvec-ann"
 _OLD_INDEX_NAME, _OLD_FORMAT = "annoy.ann", "wordvec-annoy"   # before HNSW: refused, by name
-VERSION = 1
+VERSION = 2  # 2: an HNSW index is wordvec's graph file (1: hnswlib's, still read)
 _EXTRA = 3  # neighbours asked for beyond topn + excluded words, in case Annoy returns fewer
 
 
@@ -146,63 +148,67 @@ def _threads(n_jobs):
 # both (n_queries, n). `build_params` are fixed at build time; `effort` is the query-time knob.
 
 class _Hnsw:
-    """hnswlib's HNSW graph in its cosine space (it keeps its own unit-length copy of the rows)."""
+    """An HNSW graph: built by hnswlib in its cosine space, then kept as wordvec's own
+    memory-mapped arrays and searched by a native kernel (`wordvec.hnsw`), so that opening
+    one reads nothing and needs neither hnswlib nor numba."""
 
     name = "hnsw"
     build_params = {"M": DEFAULT_M, "ef_construction": DEFAULT_EF_CONSTRUCTION}
     effort, default_effort = "ef", DEFAULT_EF
     report_efforts = (25, 50, 75, 100, 200, 400)
 
-    def __init__(self, index):
-        self._index = index
-        self._count = index.get_current_count()  # fixed once built; the call costs 15 us
+    def __init__(self, graph):
+        self._graph = graph
 
     @staticmethod
     def _library():
         try:
             import hnswlib
         except ImportError:
-            raise WordvecError("the hnsw backend needs hnswlib: pip install 'wordvec[hnsw]' "
-                               "(or use the annoy backend)") from None
+            raise WordvecError("building an HNSW index needs hnswlib: pip install "
+                               "'wordvec[hnsw]' (or use the annoy backend)") from None
         return hnswlib
 
     @classmethod
     def build(cls, vectors, params, seed, threads, progress):
+        from ._atomic import private_tempdir
         from ._progress import Progress
+        from .hnsw import HnswGraph
 
         index = cls._library().Index(space="cosine", dim=vectors.dim)
         index.init_index(max_elements=len(vectors), M=params["M"],
                          ef_construction=params["ef_construction"],
                          random_seed=100 if seed is None else int(seed))
-        matrix, step = vectors.vectors, 20000
+        matrix, step = HnswGraph.store_matrix(vectors), 20000
         with Progress(f"building an HNSW graph (M={params['M']}, "
                       f"ef_construction={params['ef_construction']})", unit="vectors",
                       total=len(vectors), enabled=progress) as bar:
             for start in range(0, len(vectors), step):
-                block = np.asarray(matrix[start:start + step], dtype=np.float32)
+                block = matrix[start:start + step]
                 index.add_items(block, np.arange(start, start + len(block)), num_threads=threads)
                 bar.update(len(block))
-        return cls(index)
+        with private_tempdir("wordvec-hnsw-") as folder:  # hnswlib writes by file name only
+            index.save_index(str(folder / "hnswlib.bin"))
+            del index
+            return cls(HnswGraph.from_hnswlib(folder / "hnswlib.bin", matrix))
 
     def save(self, filename):
-        self._index.save_index(filename)
+        self._graph.save(filename)
 
     @classmethod
-    def load(cls, filename, dim):
-        index = cls._library().Index(space="cosine", dim=dim)
-        try:
-            index.load_index(filename)  # read whole: 0.1-0.3 s for 400,000 words
-        except RuntimeError as exc:
-            raise FormatError(filename, f"unreadable HNSW index ({exc})") from None
-        return cls(index)
+    def load(cls, filename, vectors, version):
+        from .hnsw import HnswGraph
+
+        matrix = HnswGraph.store_matrix(vectors)
+        if version == 1:  # wordvec 0.x kept hnswlib's own file: read it whole, once
+            return cls(HnswGraph.from_hnswlib(filename, matrix))
+        return cls(HnswGraph.load(filename, matrix))  # memory-mapped: nothing read yet
 
     def __len__(self):
-        return self._count
+        return len(self._graph)
 
     def search(self, queries, n, effort, threads):
-        self._index.set_ef(effort)  # hnswlib searches max(ef, n) candidates
-        rows, distances = self._index.knn_query(queries, k=n, num_threads=threads)
-        return rows.astype(np.int64), 1.0 - distances
+        return self._graph.search(queries, n, effort, threads)
 
 
 class _Annoy:
@@ -244,10 +250,10 @@ class _Annoy:
         self._index.save(filename)  # Annoy then maps the new file, which the rename keeps
 
     @classmethod
-    def load(cls, filename, dim):
+    def load(cls, filename, vectors, version):
         from annoy import AnnoyIndex
 
-        index = AnnoyIndex(dim, "angular")
+        index = AnnoyIndex(vectors.dim, "angular")
         try:
             index.load(filename)  # a memory map: nothing is read until queried
         except OSError as exc:
@@ -422,7 +428,7 @@ class AnnIndex:
         The check covers the dimension, the number of rows and a fingerprint of the words and
         the matrix, so an index built before the store changed is refused. The matrix is
         hashed only when the store is not the very file the index was built from
-        (`store_identity`). An Annoy forest is memory-mapped; an HNSW graph is read whole.
+        (`store_identity`). Both backends memory-map their file: nothing is read until queried.
         `search_k` or `ef` (the one of the index's backend) sets the default query effort.
         """
         path = Path(path)
@@ -464,7 +470,7 @@ class AnnIndex:
                 and meta.get("fingerprint") != fingerprint(vectors)):
             raise StaleIndexError(f"{path}: the store's words or vectors changed since the index "
                                   "was built; rebuild the index")
-        opened = kind.load(str(path), vectors.dim)
+        opened = kind.load(str(path), vectors, meta["version"])
         if len(opened) != len(vectors):
             raise StaleIndexError(f"{path}: the index file holds {len(opened)} items, "
                                   f"the store has {len(vectors)}; rebuild the index")
