@@ -16,14 +16,10 @@ caller uses the numba dispatcher instead: same machine code, same results, more 
 import contextlib
 import ctypes
 import hashlib
-import importlib.metadata
+import importlib.util
 import logging
 import os
-import platform
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -140,16 +136,17 @@ class NativeKernel:
         for source in [*self.sources, __file__]:
             digest.update(Path(source).read_bytes())
         for package in ("numba", "llvmlite"):
-            try:
-                digest.update(importlib.metadata.version(package).encode())
-            except importlib.metadata.PackageNotFoundError as exc:
-                raise NativeUnavailable(f"{package} is not installed") from exc
-        digest.update(repr((self.c_args, platform.machine(), _cpu_identity())).encode())
+            digest.update(_version_file(package))
+        digest.update(repr((self.c_args, os.uname().machine, _cpu_identity())).encode())
         from .._cache import cache_dir
 
         return cache_dir() / "kernels" / f"{self.name}-{digest.hexdigest()[:16]}.so"
 
     def _build(self, path):
+        import shutil
+        import subprocess
+        import tempfile
+
         compiler = os.environ.get("CC") or "cc"
         if shutil.which(compiler) is None:
             raise NativeUnavailable(f"no C compiler ({compiler!r}) to link the kernel")
@@ -216,6 +213,18 @@ class NativeKernel:
         if needed:
             raise NativeUnavailable(f"the kernel needs numba's runtime ({', '.join(needed)})")
         return machine.emit_object(module)
+
+
+def _version_file(package):
+    """The bytes of `package`'s `_version.py` (numba's and llvmlite's say their version),
+    found without importing the package or importlib.metadata (tens of ms per process)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise NativeUnavailable(f"{package} is not installed")
+    try:
+        return (Path(spec.submodule_search_locations[0]) / "_version.py").read_bytes()
+    except OSError as exc:
+        raise NativeUnavailable(f"cannot read {package}'s version: {exc}") from exc
 
 
 def _cpu_identity():
