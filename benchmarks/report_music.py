@@ -5,13 +5,14 @@ Adam lr 0.01 with decay 0.01 per update, batches of 32, 100 epochs; its notebook
 from 125.9 at epoch 1 (about 29 ln 78 = 126.3) to 5.97 at epoch 100. Here the corpus is the
 first `--pieces` four-part chorales in 4/4 (soprano against the chordified lower parts).
 
-Prints: corpus reading time, parameter count, a gradient check, the loss curve against
+Prints: corpus reading time, parameter count, the loss curve against
 Tx ln n and (Tx - 1) ln n, training time, peak RSS, the loss curve of the same model on a
 course-sized corpus (the first `--small-pieces` chorales, about the course's 193 tokens)
 beside the course's, then for greedy and temperature-1.0 solos
 of `--steps` values: notes mido reads back, pitch-class histogram L1 distance to the corpus,
 fraction of notes in the current chord's scale, 4-gram copy rate, distinct values. Writes
-MIDI files and piano rolls (a solo and a corpus excerpt) into `--out`.
+MIDI files and piano rolls (a solo and a corpus excerpt) into `--out`. (The gradient check is
+tests/test_music.py's.)
 
 Run:  python benchmarks/report_music.py [--pieces 60] [--seed 0] [--out music-report]
 """
@@ -34,32 +35,6 @@ COURSE = {1: 125.91, 10: 93.28, 25: 44.78, 50: 11.88, 75: 7.19, 100: 5.97}
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def gradient_check(model, seed):
-    """The largest absolute and relative errors (the latter over gradients above 1e-3) of
-    backpropagation against central differences, 40 parameters of `model`'s loss on a batch
-    of 4 windows."""
-    rng = np.random.default_rng(seed)
-    windows = rng.integers(0, len(model.values_), size=(4, model.window))
-    _, grads = model._loss_and_grads(windows)
-    params, worst, worst_abs = model._params(), 0.0, 0.0
-    for key in params:
-        value = params[key]
-        for _ in range(4):
-            index = tuple(rng.integers(0, s) for s in value.shape)
-            old = value[index]
-            value[index] = old + 1e-5
-            plus = model._loss_and_grads(windows)[0]
-            value[index] = old - 1e-5
-            minus = model._loss_and_grads(windows)[0]
-            value[index] = old
-            numeric = (plus - minus) / 2e-5
-            error = abs(numeric - grads[key][index])
-            worst_abs = max(worst_abs, error)
-            if abs(numeric) > 1e-3:
-                worst = max(worst, error / abs(numeric))
-    return worst_abs, worst
 
 
 def main():
@@ -96,9 +71,6 @@ def main():
     covered = np.mean([t in model.index_ for t in tokens])
     print(f"model: {n} values (<unk> for the rest; the kept values cover {covered:.1%} of "
           f"the tokens), {model.n_parameters():,} parameters (course: 41,678)")
-    worst_abs, worst = gradient_check(model, 1)
-    print(f"gradient check on 4 windows, 40 parameters: largest error {worst_abs:.1e}, "
-          f"relative {worst:.1e} (gradients above 1e-3)")
     h = model.loss_history_
     full, course = 30 * np.log(n), 29 * np.log(n)
     print(f"loss by epoch (Tx ln n = {full:.2f}; (Tx - 1) ln n = {course:.2f}, the course's "

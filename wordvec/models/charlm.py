@@ -28,7 +28,7 @@ from .._progress import Progress
 from ..errors import FormatError
 from ..nn import SGD, Dense, Recurrent, clip_by_value, softmax, softmax_cross_entropy
 from ..nn.cells import CELLS
-from ..nn.serialize import check_arrays, check_field, finite_number
+from ..nn.serialize import check_field, finite_number, restore_layers
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
 
@@ -227,10 +227,7 @@ class CharLM(ParamsMixin):
                      f"a {model.cell} model of {h} hidden units needs 8 bytes x "
                      f"(4 x {h} x ({h} + {n} + 1) + {n} x ({h} + 1))")
         model._build(None)
-        check_arrays(path, arrays, {**model._params(),
-                                    "loss_history": np.empty(model.iterations)})
-        model.loss_history_ = arrays.pop("loss_history")
-        for key, value in arrays.items():
-            layer, k = key.split(".")
-            (model.rnn_ if layer == "rnn" else model.dense_).params[k] = np.array(value)
+        model.loss_history_ = restore_layers(
+            path, arrays, {"rnn": model.rnn_, "dense": model.dense_},
+            loss_history=np.empty(model.iterations))["loss_history"]
         return model

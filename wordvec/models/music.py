@@ -45,31 +45,12 @@ from ..music.render import (
 )
 from ..nn import Adam, Dense, Recurrent, softmax, softmax_cross_entropy
 from ..nn.cells import lstm_cell_forward
-from ..nn.serialize import check_arrays, check_field, finite_number
+from ..nn.serialize import check_field, finite_number, layer_arrays, restore_layers
 from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
 
 UNK = "<unk>"
 KINDS = ("grammar", "notes")
-
-
-def _check_params(path, params):
-    """`params` of a saved model, each checked as `fit` would (`FormatError` naming it)."""
-    names = set(MusicLSTM._param_names()) - {"progress"}
-    if set(params) != names:
-        raise FormatError(Path(path) / "model.json",
-                          f"params must have the keys {', '.join(sorted(names))}, "
-                          f"got {', '.join(sorted(params))}")
-    for name in ("hidden", "window", "n_windows", "epochs", "batch_size"):
-        check_field(path, params, name, int, lambda v: v >= 1, "an integer >= 1")
-    check_field(path, params, "max_values", int, lambda v: v >= 2, "an integer >= 2")
-    check_field(path, params, "learning_rate", (int, float),
-                lambda v: finite_number(v) and v > 0, "a finite number > 0")
-    check_field(path, params, "decay", (int, float), lambda v: finite_number(v) and v >= 0,
-                "a finite number >= 0")
-    check_field(path, params, "random_state", (int, type(None)),
-                lambda v: v is None or 0 <= v < 2**63, "None or an integer >= 0")
-    return params
 
 
 def _is_measure(chords):
@@ -131,36 +112,37 @@ class MusicLSTM(ParamsMixin):
         self.random_state = random_state
         self.progress = progress
 
-    def _init_params(self):
-        return {k: v for k, v in self.get_params().items() if k != "progress"}
-
     def _build(self, rng):
         n = len(self.values_)
         self.lstm_ = Recurrent("lstm", n, self.hidden, return_sequences=True, random_state=rng)
         self.dense_ = Dense(self.hidden, n, random_state=rng)
 
+    def _layers(self):
+        return {"lstm": self.lstm_, "dense": self.dense_}
+
     def _params(self):
-        return {**{f"lstm.{k}": v for k, v in self.lstm_.params.items()},
-                **{f"dense.{k}": v for k, v in self.dense_.params.items()}}
+        return layer_arrays(self._layers())
 
     def n_parameters(self):
         """How many numbers the model learns (the course's 41,678 for 78 values, 64 units)."""
         return sum(v.size for v in self._params().values())
 
     def _validate(self):
-        for name in ("hidden", "window", "n_windows", "epochs", "batch_size"):
+        for name, low in (("hidden", 1), ("max_values", 2), ("window", 2), ("n_windows", 1),
+                          ("epochs", 1), ("batch_size", 1)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.window < 2:
-            raise ValueError(f"window must be >= 2, got {self.window}")
-        if self.max_values < 2:
-            raise ValueError(f"max_values must be >= 2, got {self.max_values}")
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                    or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
         if not (finite_number(self.learning_rate) and self.learning_rate > 0):
             raise ValueError(f"learning_rate must be a finite number > 0, "
                              f"got {self.learning_rate!r}")
         if not (finite_number(self.decay) and self.decay >= 0):
             raise ValueError(f"decay must be a finite number >= 0, got {self.decay!r}")
+        seed = self.random_state
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)
+                                 or not 0 <= seed < 2**63):
+            raise ValueError(f"random_state must be None or an integer >= 0, got {seed!r}")
 
     def fit(self, corpus):
         """Train on `corpus` (a `wordvec.music.tokens.Corpus`); returns self.
@@ -231,8 +213,7 @@ class MusicLSTM(ParamsMixin):
         logits = self.dense_.forward(self.lstm_.forward(x))
         loss, dlogits = softmax_cross_entropy(logits, labels, mask)
         self.lstm_.backward(self.dense_.backward(dlogits / batch))
-        return loss / batch, {**{f"lstm.{k}": g for k, g in self.lstm_.grads.items()},
-                              **{f"dense.{k}": g for k, g in self.dense_.grads.items()}}
+        return loss / batch, layer_arrays(self._layers(), "grads")
 
     def next_distributions(self, tokens):
         """``(len(tokens) + 1, n_values)``: the model's next-value probabilities after the zero
@@ -299,7 +280,8 @@ class MusicLSTM(ParamsMixin):
     def save(self, path):
         """Write the model folder `path` (``model.json`` + ``params.npz``), atomically."""
         self._check_fitted()
-        meta = {"kind": "music-lstm", "params": self._init_params(), "tokens": self.kind_,
+        params = {k: v for k, v in self.get_params().items() if k != "progress"}
+        meta = {"kind": "music-lstm", "params": params, "tokens": self.kind_,
                 "values": self.values_, "sequences": self.sequences_,
                 "progression": self.progression_, "pitch_classes": self.pitch_classes_}
         _save_files(path, meta, {**self._params(), "loss_history": self.loss_history_})
@@ -309,7 +291,16 @@ class MusicLSTM(ParamsMixin):
         """Read a model written by `save`; every field and array is checked (`FormatError`
         naming the file and entry)."""
         meta, arrays = _load_files(path, kind="music-lstm")
-        model = cls(**_check_params(path, check_field(path, meta, "params", dict)))
+        params = check_field(path, meta, "params", dict)
+        names = set(cls._param_names()) - {"progress"}
+        if set(params) != names:
+            raise FormatError(Path(path) / "model.json", f"params must have the keys "
+                              f"{', '.join(sorted(names))}, got {', '.join(sorted(params))}")
+        model = cls(**params)
+        try:
+            model._validate()
+        except ValueError as exc:
+            raise FormatError(Path(path) / "model.json", f"params: {exc}") from None
         model.kind_ = check_field(path, meta, "tokens", str, lambda v: v in KINDS,
                                   " or ".join(KINDS))
         model.values_ = check_field(
@@ -334,12 +325,8 @@ class MusicLSTM(ParamsMixin):
                      f"a music model of {h} units and {n} values needs 8 bytes x "
                      f"(4 x {h} x ({h} + {n} + 1) + {n} x ({h} + 1))")
         model._build(None)
-        check_arrays(path, arrays, {**model._params(),
-                                    "loss_history": np.empty(model.epochs)})
-        model.loss_history_ = arrays.pop("loss_history")
-        for key, value in arrays.items():
-            layer, k = key.split(".")
-            (model.lstm_ if layer == "lstm" else model.dense_).params[k] = np.array(value)
+        model.loss_history_ = restore_layers(path, arrays, model._layers(),
+                                             loss_history=np.empty(model.epochs))["loss_history"]
         return model
 
 

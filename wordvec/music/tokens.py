@@ -123,7 +123,7 @@ def _scores(sources, tokens):
                 yield from _parse(music21, name, corpus.parse)
         elif source in ("essen", "oneills"):
             for file in corpus.getComposer("essenFolksong" if source == "essen"
-                                           else "oneillsMusic"):
+                                           else "oneills1850"):
                 yield from _parse(music21, file, corpus.parse)
         else:
             try:

@@ -102,3 +102,21 @@ def check_arrays(path, arrays, expected):
                                      f"got {array.dtype} {array.shape}")
         if not np.isfinite(array).all():
             raise FormatError(where, f"array {name!r} holds NaN or infinite values")
+
+
+def layer_arrays(layers, attr="params"):
+    """``{"prefix.name": array}`` of the `attr` dicts (params or grads) of `layers` (prefix ->
+    layer): the names a saved model gives its layers' arrays."""
+    return {f"{prefix}.{k}": v for prefix, layer in layers.items()
+            for k, v in getattr(layer, attr).items()}
+
+
+def restore_layers(path, arrays, layers, **expected):
+    """Check `arrays` (see `check_arrays`) against the parameters of `layers` (prefix ->
+    layer; arrays named ``prefix.param``) and the other `expected` arrays; copy the layers'
+    parameters in place and return the other arrays by name."""
+    params = layer_arrays(layers)
+    check_arrays(path, arrays, {**params, **expected})
+    for key, value in params.items():
+        value[...] = arrays[key]
+    return {name: arrays[name] for name in expected}
