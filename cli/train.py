@@ -14,6 +14,9 @@ _PARAMS = {"dim": "dim", "window": "window", "negative": "negative", "hs": "hs",
            "min_count": "min_count", "max_vocab": "max_vocab", "epochs": "epochs",
            "alpha": "alpha", "threads": "threads", "seed": "random_state",
            "checkpoint": "checkpoint", "checkpoint_every": "checkpoint_every"}
+# fastText: SGNS's but --hs, and the n-grams
+_FASTTEXT = {**{k: v for k, v in _PARAMS.items() if k != "hs"}, "minn": "minn", "maxn": "maxn",
+             "bucket": "bucket"}
 # the same for GloVe (--alpha is the learning rate of both models)
 _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab": "max_vocab",
           "epochs": "epochs", "alpha": "learning_rate", "threads": "threads",
@@ -27,10 +30,12 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.argument("corpus", metavar="CORPUS", required=False)
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="Where to save the vectors (written atomically).")
-@click.option("--model", type=click.Choice(["sgns", "cbow", "glove"]), default="sgns",
-              show_default=True,
+@click.option("--model", default="sgns", show_default=True,
+              type=click.Choice(["sgns", "cbow", "fasttext", "fasttext-cbow", "glove"]),
               help="sgns: word2vec skip-gram with negative sampling; cbow: word2vec CBOW with "
-                   "negative sampling (gensim's sg=0); glove: GloVe.")
+                   "negative sampling (gensim's sg=0); fasttext, fasttext-cbow: fastText's "
+                   "subword vectors, skip-gram or CBOW (vectors for unseen words too; saved "
+                   "native to keep them); glove: GloVe.")
 @click.option("--dim", type=COUNT, help="Vector dimensions [100].")
 @click.option("--window", type=COUNT, help="Maximum context distance [5; glove 10].")
 @click.option("--negative", type=click.IntRange(min=0),
@@ -50,6 +55,11 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
                    "more threads, lock-free updates make the last bits vary.")
 @click.option("--cbow-mean/--cbow-sum", "cbow_mean", default=None,
               help="CBOW: average the context vectors, or sum them [mean].")
+@click.option("--minn", type=click.IntRange(min=0),
+              help="fastText: shortest character n-gram [3].")
+@click.option("--maxn", type=click.IntRange(min=0),
+              help="fastText: longest character n-gram, 0 for none [6].")
+@click.option("--bucket", type=COUNT, help="fastText: hashed n-gram rows [2000000].")
 @click.option("--x-max", type=POSITIVE, help="GloVe: weighting cutoff x_max [100].")
 @click.option("--weight-exponent", type=POSITIVE,
               help="GloVe: exponent of the weighting (x / x_max) ** e, glove.c's -alpha [0.75].")
@@ -88,6 +98,8 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
       wordvec train data/small.txt -o small.vec --dim 50 --epochs 3 --seed 1
       wordvec similar king --vectors small.vec
       wordvec train data/small.txt -o cbow.vec --model cbow --seed 1
+      wordvec train data/small.txt -o ft --model fasttext --minn 3 --maxn 6
+      wordvec similar unseenword --vectors ft
       wordvec train data/small.txt -o hs.vec --hs --negative 0
       wordvec train data/small.txt -o glove.vec --model glove --x-max 10 --epochs 15
       wordvec train --model glove --cooccur counts -o glove.vec
@@ -111,9 +123,11 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
         raise FileNotFoundError(2, "No such directory", str(parent))
     if options["checkpoint"] is None:  # a resumed run keeps checkpointing where it came from
         options["checkpoint"] = resume
-    _check_outputs(out, fmt, options["checkpoint"], model, corpus, options["cooccur"], resume)
+    _check_outputs(out, fmt, options["checkpoint"], model.removesuffix("-cbow"), corpus,
+                   options["cooccur"], resume)
     cooccur = options.pop("cooccur")
-    names = {"glove": _GLOVE, "cbow": {**_PARAMS, "cbow_mean": "cbow_mean"}}.get(model, _PARAMS)
+    names = {"glove": _GLOVE, "cbow": {**_PARAMS, "cbow_mean": "cbow_mean"},
+             "fasttext": _FASTTEXT, "fasttext-cbow": _FASTTEXT}.get(model, _PARAMS)
     for k, v in options.items():
         if v is not None and k not in names:
             raise click.UsageError(f"--{k.replace('_', '-')} does not apply to --model {model}")
@@ -135,7 +149,12 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
             raise click.UsageError(f"--model {model} trains on CORPUS (--cooccur is for glove)")
         if kwargs.get("negative") == 0 and not kwargs.get("hs"):
             raise click.UsageError("--negative 0 needs --hs (nothing would be trained)")
-        estimator = (CBOW if model == "cbow" else SGNS)(progress=not quiet, **kwargs)
+        if model.startswith("fasttext"):
+            from wordvec.train.fasttext import FastText
+
+            estimator = FastText(progress=not quiet, sg=model == "fasttext", **kwargs)
+        else:
+            estimator = (CBOW if model == "cbow" else SGNS)(progress=not quiet, **kwargs)
         _check(estimator)
         with warning_lines(*ignored), _resume_hint(options["checkpoint"]):
             estimator.fit(Corpus(corpus, tokenize=how), resume=resume)

@@ -22,6 +22,8 @@ _LAZY = {
     "save": "wordvec.io",
     "SGNS": "wordvec.train.sgns",
     "CBOW": "wordvec.train.cbow",
+    "FastText": "wordvec.train.fasttext",
+    "SubwordVectors": "wordvec.subwords",
     "GloVe": "wordvec.train.glove",
     "AnnIndex": "wordvec.ann",
     "Phrases": "wordvec.phrases",

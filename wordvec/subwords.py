@@ -100,7 +100,7 @@ def subword_rows(words, minn, maxn, bucket):
     return starts, rows
 
 
-def word_means(matrix, starts, rows, block=65536):
+def word_means(matrix, starts, rows, block=8192):
     """Mean of each word's rows of `matrix` (n_words + bucket, dim) -> float32 (n_words, dim),
     computed in blocks of words so memory stays bounded."""
     n = len(starts) - 1
