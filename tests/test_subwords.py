@@ -173,3 +173,20 @@ def test_cli_reads_a_bin_and_answers_unseen_words(tmp_path):
     result = CliRunner().invoke(main, ["similar", "night", "--vectors", str(tmp_path / "bad.bin")])
     assert result.exit_code == 1
     assert "bad.bin" in result.output and "Traceback" not in result.output
+
+
+def test_damaged_native_subword_store_names_the_file(tmp_path):
+    import json
+
+    wordvec.load(LEE).save(tmp_path / "store")
+    meta = json.loads((tmp_path / "store" / "meta.json").read_text())
+    ngrams = tmp_path / "store" / meta["files"]["ngrams.npy"]
+    raw = ngrams.read_bytes()
+    ngrams.write_bytes(raw[:20])
+    with pytest.raises(FormatError, match=r"ngrams\.[0-9a-f]+\.npy: unreadable matrix"):
+        wordvec.load(tmp_path / "store")
+    ngrams.write_bytes(raw)
+    meta["subwords"] = {"minn": 3}
+    (tmp_path / "store" / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(FormatError, match=r"meta\.json: 'subwords' must hold integers minn"):
+        wordvec.load(tmp_path / "store")

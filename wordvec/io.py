@@ -118,13 +118,7 @@ def _load_native(path, limit, mmap, allow_nonfinite):
                        "not a wordvec store (no meta.json)")
     matrix_path = published(path, meta_path, meta, "vectors.npy")
     vocab_path = published(path, meta_path, meta, "vocab.txt")
-    try:
-        matrix = np.load(matrix_path, mmap_mode="r" if mmap else None)
-    except FileNotFoundError:
-        raise
-    except Exception as exc:    # a damaged .npy header raises almost anything inside numpy
-        raise FormatError(matrix_path,
-                          f"unreadable matrix ({type(exc).__name__}: {exc})") from None
+    matrix = load_npy(matrix_path, mmap)
     if matrix.ndim != 2 or matrix.dtype != np.float32:
         raise FormatError(matrix_path,
                           f"expected a 2-D float32 matrix, got {matrix.dtype} {matrix.shape}")
@@ -146,6 +140,17 @@ def _load_native(path, limit, mmap, allow_nonfinite):
 
         return load_ngrams(vectors, path, meta_path, meta, mmap, allow_nonfinite)
     return vectors
+
+
+def load_npy(path, mmap):
+    """`numpy.load` of a store's `.npy` matrix (memory-mapped read-only when `mmap`); a damaged
+    file is a `FormatError` naming it."""
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:    # a damaged .npy header raises almost anything inside numpy
+        raise FormatError(path, f"unreadable matrix ({type(exc).__name__}: {exc})") from None
 
 
 def _first_nonfinite(matrix):

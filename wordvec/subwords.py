@@ -217,7 +217,7 @@ def load_ngrams(vectors, folder, meta_path, meta, mmap, allow_nonfinite):
     `vectors` (its words, read already) plus `ngrams.npy`; `FormatError` naming the file."""
     from ._atomic import published
     from .errors import FormatError
-    from .io import _check_finite
+    from .io import _check_finite, load_npy
 
     spec = meta["subwords"]
     if not isinstance(spec, dict) or not all(
@@ -225,12 +225,7 @@ def load_ngrams(vectors, folder, meta_path, meta, mmap, allow_nonfinite):
         raise FormatError(meta_path, f"'subwords' must hold integers minn and maxn in [0, 64], "
                                      f"got {spec!r}")
     path = published(folder, meta_path, meta, "ngrams.npy")
-    try:
-        matrix = np.load(path, mmap_mode="r" if mmap else None)
-    except FileNotFoundError:
-        raise
-    except Exception as exc:    # a damaged .npy header raises almost anything inside numpy
-        raise FormatError(path, f"unreadable matrix ({type(exc).__name__}: {exc})") from None
+    matrix = load_npy(path, mmap)
     if matrix.ndim != 2 or matrix.dtype != np.float32 or matrix.shape[1] != vectors.dim:
         raise FormatError(path, f"expected a float32 (bucket, {vectors.dim}) matrix, got "
                                 f"{matrix.dtype} {matrix.shape}")
