@@ -41,6 +41,9 @@ def info(vectors_path, as_json):
              "counts": vectors.counts is not None,
              "bytes": sum(f.stat().st_size for f in files if f.is_file()),
              "first_words": vectors.keys[:10]}
+    if getattr(vectors, "ngrams", None) is not None:   # fastText: answers for unseen words
+        facts["subwords"] = {"minn": vectors.minn, "maxn": vectors.maxn,
+                             "bucket": vectors.bucket}
     if as_json:
         click.echo(json.dumps(facts, ensure_ascii=False))
         return
@@ -49,6 +52,9 @@ def info(vectors_path, as_json):
             value = "yes" if value else "no"
         elif name == "first_words":
             value = " ".join(value)
+        elif name == "subwords":
+            value = f"n-grams of {value['minn']}-{value['maxn']} characters in " \
+                    f"{value['bucket']} buckets (vectors for unseen words)"
         click.echo(f"{name.replace('_', ' ') + ':':<13}{value}")
 
 

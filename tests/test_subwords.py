@@ -1,5 +1,6 @@
 """fastText's n-grams and hashing, the subword store, and reading Facebook `.bin` models."""
 
+import json
 import os
 import struct
 
@@ -173,11 +174,14 @@ def test_cli_reads_a_bin_and_answers_unseen_words(tmp_path):
     result = CliRunner().invoke(main, ["similar", "night", "--vectors", str(tmp_path / "bad.bin")])
     assert result.exit_code == 1
     assert "bad.bin" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["info", "--json", "--vectors", LEE])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output)
+    assert facts["format"] == "fasttext" and facts["words"] == 1762
+    assert facts["subwords"] == {"minn": 3, "maxn": 6, "bucket": 1000}
 
 
 def test_damaged_native_subword_store_names_the_file(tmp_path):
-    import json
-
     wordvec.load(LEE).save(tmp_path / "store")
     meta = json.loads((tmp_path / "store" / "meta.json").read_text())
     ngrams = tmp_path / "store" / meta["files"]["ngrams.npy"]
