@@ -85,8 +85,17 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
                    "lower: the same, lower-cased; words: lower-cased runs of letters and "
                    "digits in any script, punctuation dropped, for raw text (as gensim's "
                    "simple_preprocess). Without it, text that looks untokenised gets a warning.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
+              show_default=True,
+              help="sgns: spark builds the vocabulary and encodes CORPUS (any path, glob or URI "
+                   "Spark reads) on Apache Spark and trains data-parallel on its executors "
+                   "(pip install 'wordvec[spark]', Java 17+). For glove: wordvec cooccur "
+                   "--engine spark, then --cooccur.")
+@click.option("--master", default=None, metavar="URL",
+              help="Spark master with --engine spark: local[2] (the default), "
+                   "spark://host:7077, yarn.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
-def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
+def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **options):
     """Train word vectors on CORPUS and save them to OUT.
 
     CORPUS is one sentence per line, whitespace-separated tokens, UTF-8: a file (plain, .gz,
@@ -103,6 +112,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
       wordvec train data/small.txt -o hs.vec --hs --negative 0
       wordvec train data/small.txt -o glove.vec --model glove --x-max 10 --epochs 15
       wordvec train --model glove --cooccur counts -o glove.vec
+      wordvec train 'corpus/*.gz' -o spark.vec --engine spark --master local[2]
     """
     from pathlib import Path
 
@@ -132,6 +142,11 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
         if v is not None and k not in names:
             raise click.UsageError(f"--{k.replace('_', '-')} does not apply to --model {model}")
     kwargs = {names[k]: v for k, v in options.items() if v is not None}
+    if master is not None and engine != "spark":
+        raise click.UsageError("--master applies to --engine spark")
+    if engine == "spark" and model != "sgns":
+        raise click.UsageError("--engine spark trains --model sgns (for glove: wordvec "
+                               "cooccur --engine spark, then --cooccur)")
     if model == "glove":
         from wordvec.train.glove import GloVe
 
@@ -149,7 +164,12 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, **options):
             raise click.UsageError(f"--model {model} trains on CORPUS (--cooccur is for glove)")
         if kwargs.get("negative") == 0 and not kwargs.get("hs"):
             raise click.UsageError("--negative 0 needs --hs (nothing would be trained)")
-        if model.startswith("fasttext"):
+        if engine == "spark":
+            from wordvec.spark import DEFAULT_MASTER
+            from wordvec.spark.sgns import SparkSGNS
+
+            estimator = SparkSGNS(progress=not quiet, master=master or DEFAULT_MASTER, **kwargs)
+        elif model.startswith("fasttext"):
             from wordvec.train.fasttext import FastText
 
             estimator = FastText(progress=not quiet, sg=model == "fasttext", **kwargs)

@@ -26,6 +26,7 @@ import contextlib
 import os
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from ..errors import WordvecError
@@ -54,24 +55,30 @@ def session(master=DEFAULT_MASTER, progress=False):
     if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
         raise SparkUnavailableError(f"the Spark engine needs Java (no java on PATH, no "
                                     f"JAVA_HOME): {INSTALL}")
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)   # executors run this Python
+    # Settings of the driver's JVM, read when pyspark starts it (a user's own win): the
+    # Python the executors run, log4j2.properties from this folder (errors come back as
+    # wordvec's one-line messages), and in local mode the memory of the JVM, which is also
+    # the executors', and the loopback address.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_CONF_DIR", str(_LOG4J.parent))
     local = master.startswith("local")
     if local:
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 2g pyspark-shell")
     builder = (SparkSession.builder.master(master).appName("wordvec")
                .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", str(bool(progress)).lower())
-               .config("spark.driver.extraJavaOptions",
-                       f"-Dlog4j2.configurationFile={_LOG4J.as_uri()}"))
+               .config("spark.ui.showConsoleProgress", str(bool(progress)).lower()))
     if local:   # a few large tasks suit one machine better than Spark's 200 small ones
-        builder = (builder.config("spark.sql.shuffle.partitions", "16")
-                   .config("spark.driver.memory", os.environ.get("WORDVEC_SPARK_MEMORY", "2g")))
+        builder = builder.config("spark.sql.shuffle.partitions", "16")
+    # pyspark 4.3 warns about pandas 3 on its first DataFrame; wordvec hands it no pandas
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas",
+                            FutureWarning)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:   # the JVM did not start: Java too old or broken
         raise SparkUnavailableError(f"Spark did not start ({_first_line(exc)}): "
                                     f"{INSTALL}") from None
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("OFF")
     return spark
 
 
@@ -93,5 +100,22 @@ def stage(name, source):
 
         if not isinstance(exc, (Py4JError, PySparkException)):
             raise
-        raise SparkJobError(f"Spark stage '{name}' failed on {source}: "
-                            f"{_first_line(exc)}") from None
+        raise SparkJobError(f"Spark stage '{name}' failed on {source}"
+                            f"{_java_cause(exc)}") from None
+
+
+def _java_cause(exc):
+    """": ROOT CAUSE" of a failed job (" (file F)" before it when a file could not be read),
+    from the chain of Java exceptions behind `exc`, else the first line of its message."""
+    import re
+
+    java = getattr(exc, "java_exception", None)
+    if java is None:
+        return f": {_first_line(exc)}"
+    chain = [java]
+    while chain[-1].getCause() is not None and len(chain) < 20:
+        chain.append(chain[-1].getCause())
+    messages = " ".join(str(e.getMessage()) for e in chain)
+    file = re.search(r"reading file (\S+?)\.?(?:\s|$)", messages)
+    where = f" (file {file.group(1)})" if file else ""
+    return f"{where}: {_first_line(chain[-1].toString())}"
