@@ -13,7 +13,9 @@ FORMATS = ("native", "word2vec", "word2vec-binary", "glove")   # as in wordvec.i
 @vectors_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def info(vectors_path, as_json):
-    """Describe a vector store: detected format, words, dim, counts, size on disk.
+    """Describe a vector store: detected format, words, dim, counts, size on disk, and where
+    it came from (the model that trained it and its parameters, or the file it was imported
+    from).
 
     The whole file is read, so a damaged line anywhere is reported. For glove-6b-50d the
     format is "pretrained" and the size is that of its package's files.
@@ -41,6 +43,7 @@ def info(vectors_path, as_json):
              "counts": vectors.counts is not None,
              "bytes": sum(f.stat().st_size for f in files if f.is_file()),
              "first_words": vectors.keys[:10]}
+    facts["source"] = vectors.source
     if getattr(vectors, "ngrams", None) is not None:   # fastText: answers for unseen words
         facts["subwords"] = {"minn": vectors.minn, "maxn": vectors.maxn,
                              "bucket": vectors.bucket}
@@ -52,10 +55,28 @@ def info(vectors_path, as_json):
             value = "yes" if value else "no"
         elif name == "first_words":
             value = " ".join(value)
+        elif name == "source":
+            value = _describe_source(value)
         elif name == "subwords":
             value = f"n-grams of {value['minn']}-{value['maxn']} characters in " \
                     f"{value['bucket']} buckets (vectors for unseen words)"
         click.echo(f"{name.replace('_', ' ') + ':':<13}{value}")
+
+
+def _describe_source(source):
+    """One line for `Vectors.source`: "sgns: dim 100, window 5, ..." or "word2vec file X"."""
+    if source is None:
+        return "not recorded"
+    if "model" in source:
+        label = source["model"]
+        if source.get("hs"):
+            label += " with hierarchical softmax" + (" alone" if source.get("negative") == 0
+                                                     else "")
+        params = ", ".join(f"{k} {v}" for k, v in source.items()
+                           if k not in ("model", "hs") and v is not None)
+        return f"{label}: {params}"
+    where = source.get("file") or source.get("name")
+    return f"imported from {source.get('imported')}" + (f" ({where})" if where else "")
 
 
 @click.command()

@@ -99,8 +99,9 @@ def save_native(vectors, path):
         if ngrams is not None:
             np.save(tmp / "ngrams.npy", np.ascontiguousarray(ngrams, dtype=np.float32))
         write_vocab(tmp / "vocab.txt", vectors.keys, vectors.counts)
+        source = {} if getattr(vectors, "source", None) is None else {"source": vectors.source}
         write_header(tmp / "meta.json", NATIVE_FORMAT, NATIVE_VERSION, n_words=len(vectors),
-                     dim=vectors.dim, counts=vectors.counts is not None, **subwords)
+                     dim=vectors.dim, counts=vectors.counts is not None, **subwords, **source)
 
 
 def load_native(path, limit=None, mmap=True, allow_nonfinite=False):
@@ -138,7 +139,11 @@ def _load_native(path, limit, mmap, allow_nonfinite):
     if "subwords" in meta:
         from .subwords import load_ngrams
 
-        return load_ngrams(vectors, path, meta_path, meta, mmap, allow_nonfinite)
+        vectors = load_ngrams(vectors, path, meta_path, meta, mmap, allow_nonfinite)
+    source = meta.get("source")
+    if source is not None and not isinstance(source, dict):
+        raise FormatError(meta_path, f"'source' must be an object, got {source!r}")
+    vectors.source = source
     return vectors
 
 
@@ -584,6 +589,7 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict", dat
         raise ValueError(f"datatype must be float16, float32 or float64, got "
                          f"{np.dtype(datatype)}")
     vectors = _load(Path(path), format, limit, mmap, encoding_errors, datatype, allow_nonfinite)
+    source = vectors.source
     if vectors.vectors.dtype != datatype:
         subwords = {} if getattr(vectors, "ngrams", None) is None else dict(
             ngrams=vectors.ngrams, minn=vectors.minn, maxn=vectors.maxn)
@@ -591,6 +597,7 @@ def load(path, format=None, limit=None, mmap=True, encoding_errors="strict", dat
                                 dtype=datatype, **subwords)
     if fvocab is not None:
         vectors.counts = read_counts(fvocab, vectors.keys, encoding_errors)
+    vectors.source = source
     return vectors
 
 
@@ -600,8 +607,10 @@ def _load(path, format, limit, mmap, encoding_errors, datatype, allow_nonfinite)
             from . import pretrained
 
             vectors = getattr(pretrained, PRETRAINED[str(path)])(mmap=mmap)
-            return vectors if limit is None else Vectors(vectors.keys[:limit],
-                                                         vectors.vectors[:limit])
+            if limit is not None:
+                vectors = Vectors(vectors.keys[:limit], vectors.vectors[:limit])
+            vectors.source = {"imported": "pretrained", "name": str(path)}
+            return vectors
         raise FileNotFoundError(2, "no such file or folder", str(path))
     format = format or detect_format(path)
     if format == "native":
@@ -611,13 +620,16 @@ def _load(path, format, limit, mmap, encoding_errors, datatype, allow_nonfinite)
     if path.is_dir():
         raise FormatError(path, f"a {format} file was asked for, this is a folder")
     if format == "word2vec-binary":
-        return _read_binary(path, limit, encoding_errors, datatype, allow_nonfinite)
-    if format == "fasttext":
+        vectors = _read_binary(path, limit, encoding_errors, datatype, allow_nonfinite)
+    elif format == "fasttext":
         from .fasttext_bin import load_fasttext
 
-        return load_fasttext(path, limit, mmap, encoding_errors, allow_nonfinite)
-    return _read_text(path, format == "word2vec", limit, encoding_errors, datatype,
-                      allow_nonfinite)
+        vectors = load_fasttext(path, limit, mmap, encoding_errors, allow_nonfinite)
+    else:
+        vectors = _read_text(path, format == "word2vec", limit, encoding_errors, datatype,
+                             allow_nonfinite)
+    vectors.source = {"imported": format, "file": path.name}
+    return vectors
 
 
 def save(vectors, path, format=None):

@@ -37,6 +37,14 @@ class Vectors(QueryMixin):
         Corpus frequencies, as trainers record them.
     dtype : {numpy.float32, numpy.float16, numpy.float64}
         Type of the matrix (gensim's `datatype`); queries compute in float32 whatever it is.
+
+    Attributes
+    ----------
+    source : dict or None
+        Where the vectors came from, kept in a native store's `meta.json`: the trainer and
+        its parameters (`{"model": "sgns", "hs": False, "dim": 100, ...}`), or
+        `{"imported": "word2vec", "file": "vectors.txt"}` for a file of another format
+        (`"gensim"` for `from_gensim`); None when unknown.
     """
 
     def __init__(self, keys, vectors, counts=None, dtype=np.float32):
@@ -61,6 +69,7 @@ class Vectors(QueryMixin):
         self.key_to_index = key_to_index
         self._vectors = vectors
         self.counts = counts
+        self.source = None
         self._normed = None
 
     # ------------------------------------------------------------------ lookup
@@ -231,6 +240,7 @@ class Vectors(QueryMixin):
                          None if self.counts is None else np.concatenate(
                              [self.counts, np.zeros(len(keys), np.int64) if counts is None
                               else np.asarray(counts, np.int64)]), dtype=self._vectors.dtype)
+        merged.source = self.source
         self.__dict__.update(merged.__dict__)
 
     def subset(self, keys, missing="error"):
@@ -250,13 +260,17 @@ class Vectors(QueryMixin):
             raise KeyError(f"{len(unknown)} word(s) not in vocabulary: {shown}")
         kept = [k for k in wanted if k in index]
         rows = self.indices(kept)
-        return Vectors(kept, self._vectors[rows].reshape(len(kept), self.dim),
-                       None if self.counts is None else self.counts[rows], self._vectors.dtype)
+        subset = Vectors(kept, self._vectors[rows].reshape(len(kept), self.dim),
+                         None if self.counts is None else self.counts[rows], self._vectors.dtype)
+        subset.source = self.source
+        return subset
 
     def copy(self):
         """A deep copy held in memory."""
-        return Vectors(list(self.keys), np.array(self._vectors),
+        copy = Vectors(list(self.keys), np.array(self._vectors),
                        None if self.counts is None else self.counts.copy(), self._vectors.dtype)
+        copy.source = self.source
+        return copy
 
     # ------------------------------------------------------------------ files and gensim
     @classmethod
@@ -314,7 +328,9 @@ class Vectors(QueryMixin):
         if "count" in getattr(kv, "expandos", {}):
             counts = np.asarray(kv.expandos["count"], dtype=np.int64)
         dtype = kv.vectors.dtype if kv.vectors.dtype in DTYPES else np.float32
-        return cls(list(kv.index_to_key), kv.vectors, counts, dtype)
+        vectors = cls(list(kv.index_to_key), kv.vectors, counts, dtype)
+        vectors.source = {"imported": "gensim"}
+        return vectors
 
     def to_gensim(self):
         """A gensim `KeyedVectors` with the same keys, vectors, counts and matrix type."""

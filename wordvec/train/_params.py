@@ -43,3 +43,21 @@ def seed_from(random_state):
     if isinstance(rs, np.random.RandomState):
         return int(rs.randint(2**31))
     raise ValueError(f"random_state must be None, an int or a numpy generator, got {rs!r}")
+
+
+#: Parameters that do not shape the vectors, left out of what a store records of its trainer.
+_NOT_RECORDED = ("threads", "progress", "checkpoint", "checkpoint_every", "memory")
+
+
+def source_of(model, name):
+    """What a trained store records of its trainer (`Vectors.source`): the model's `name`
+    ("sgns", "cbow", "glove" ...) and the parameters that shape the vectors (a seed given as a
+    numpy generator is left out: it has no value to write)."""
+    source = {"model": name}
+    for key, value in model.get_params().items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        if key not in _NOT_RECORDED and (value is None or isinstance(value, (bool, int, float,
+                                                                             str))):
+            source[key] = value
+    return source

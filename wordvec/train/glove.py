@@ -45,7 +45,7 @@ from ._checkpoint import (
     write_checkpoint,
     write_state,
 )
-from ._params import check_floats, check_integers, seed_from
+from ._params import check_floats, check_integers, seed_from, source_of
 from .cooccur import (
     Cooccurrence,
     _check_window,
@@ -205,6 +205,7 @@ class GloVe(ParamsMixin):
         out = {"sum": lambda: W + C, "word": lambda: W, "context": lambda: C,
                "concat": lambda: np.hstack([W, C])}[self.output]()
         self.vectors_ = Vectors(words, out, counts)
+        self.vectors_.source = source_of(self, "glove")
         self.word_vectors_, self.context_vectors_ = W, C
         self.word_bias_, self.context_bias_ = params["bw"], params["bc"]
         self.loss_history_ = np.asarray(losses, dtype=np.float64)

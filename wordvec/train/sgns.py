@@ -67,7 +67,7 @@ from ._checkpoint import (
     write_checkpoint,
     write_state,
 )
-from ._params import check_floats, check_integers, seed_from
+from ._params import check_floats, check_integers, seed_from, source_of
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
 _SCHEDULE = ("dim", "window", "negative", "hs", "sample", "min_count", "max_vocab", "epochs",
@@ -277,6 +277,7 @@ class SGNS(ParamsMixin):
                                  strict=True), training_cpu=cpu)
         self.vocabulary_ = vocab
         self.vectors_ = Vectors(vocab.words, syn0, vocab.counts)
+        self.vectors_.source = source_of(self, self._FAMILY)
         self.output_vectors_ = syn1
         self.hs_vectors_ = syn1hs if self.hs else None
         self.loss_history_ = np.asarray(run.loss_history, dtype=np.float64)
