@@ -17,6 +17,15 @@ the ratios, which are measured in the same run, and look at the load printed wit
     python benchmarks/bench_sgns.py data/bench.txt            # the acceptance run
     python benchmarks/bench_sgns.py data/bench.txt --lines 200000 --epochs 1 --no-eval
     python benchmarks/bench_sgns.py data/bench.txt --model cbow   # CBOW against gensim sg=0
+    python benchmarks/bench_sgns.py data/bench.txt --hs   # hierarchical softmax, negative 0
+
+`--hs` trains both tools with hierarchical softmax alone (`hs=1, negative=0`).
+A caveat on gensim's quality numbers: in `corpus_file` mode each of its W workers decays the
+learning rate by its own words over all the corpus's (`word2vec_corpusfile.pyx`:
+`get_next_alpha(..., total_words, ..., expected_words, ...)` with the worker's count against
+the whole epoch's), so an epoch's rate falls only 1/W of the way word2vec's schedule (and
+wordvec's) falls: with 2 workers it trains at a higher rate, which helps CBOW on `bench`.
+`--gensim-threads 1` runs gensim with word2vec's schedule (slower, so compare the quality).
 """
 
 import argparse
@@ -39,26 +48,27 @@ def evaluate(kv):
     return {"analogy": float(analogy), "ws353": float(ws353)}
 
 
-def warm_up(model):
+def warm_up(model, hs):
     """Build the kernel (as a user's first run does) and print the RSS of a process that has
     loaded wordvec and run it once: the libraries' share of the peak, from the second call on
     (the first also holds numba, which builds the kernel)."""
     from wordvec import CBOW, SGNS
 
     trainer = CBOW if model == "cbow" else SGNS
-    trainer(dim=8, min_count=1, epochs=1, progress=False).fit([["a", "b", "c"]] * 5)
+    trainer(dim=8, min_count=1, epochs=1, progress=False, hs=hs).fit([["a", "b", "c"]] * 5)
     print(json.dumps({"base_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def worker(trainer, corpus, epochs, threads, do_eval, kind):
+def worker(trainer, corpus, epochs, threads, do_eval, kind, hs):
     """Train once in this process and print a JSON line of measurements."""
     result = {"trainer": trainer}
+    settings = {**SETTINGS, "negative": 0} if hs else SETTINGS
     if trainer == "wordvec":
         from wordvec import CBOW, SGNS
 
         trainer = CBOW if kind == "cbow" else SGNS
-        model = trainer(epochs=epochs, threads=threads, random_state=1, progress=False,
-                        **SETTINGS).fit(corpus)
+        model = trainer(epochs=epochs, threads=threads, random_state=1, progress=False, hs=hs,
+                        **settings).fit(corpus)
         result["train_s"] = model.timings_["training"]
         result["cpu_s"] = model.timings_["training_cpu"]
         result["prepare_s"] = model.timings_["vocabulary"] + model.timings_["encoding"]
@@ -70,9 +80,9 @@ def worker(trainer, corpus, epochs, threads, do_eval, kind):
         from gensim.models import Word2Vec
 
         result["base_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        s = SETTINGS
+        s = settings
         model = Word2Vec(sg=int(kind == "sgns"), vector_size=s["dim"], window=s["window"],
-                         negative=s["negative"],
+                         negative=s["negative"], hs=int(hs),
                          sample=s["sample"], min_count=s["min_count"], epochs=epochs,
                          workers=threads, seed=1)
         t = time.perf_counter()
@@ -110,15 +120,19 @@ def main():
     parser.add_argument("--no-eval", action="store_true", help="skip the quality scores")
     parser.add_argument("--model", choices=["sgns", "cbow"], default="sgns",
                         help="skip-gram (gensim sg=1) or CBOW (sg=0), both negative sampling")
+    parser.add_argument("--hs", action="store_true",
+                        help="hierarchical softmax instead of negative sampling (negative 0)")
+    parser.add_argument("--gensim-threads", type=int,
+                        help="gensim's workers [--threads]; 1 gives it word2vec's schedule")
     parser.add_argument("--worker", choices=["wordvec", "gensim", "warm-up"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     corpus = args.corpus or default_corpus()
     if args.worker == "warm-up":
-        return warm_up(args.model)
+        return warm_up(args.model, args.hs)
     if args.worker:
         return worker(args.worker, corpus, args.epochs, args.threads, not args.no_eval,
-                      args.model)
+                      args.model, args.hs)
 
     tmp = None
     if args.lines:
@@ -130,20 +144,24 @@ def main():
                 tmp.write(line)
         tmp.close()
         corpus = tmp.name
-    print(f"{args.model}: corpus {corpus}, {args.epochs} epochs, {args.threads} threads; "
+    gensim_threads = args.gensim_threads or args.threads
+    print(f"{args.model}{' hs' if args.hs else ''}: corpus {corpus}, {args.epochs} epochs, "
+          f"{args.threads} threads (gensim {gensim_threads}); "
           f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for _ in range(2):  # the first builds the kernel, the second measures the libraries
         out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up",
-                              "--model", args.model],
+                              "--model", args.model] + (["--hs"] if args.hs else []),
                              check=True, capture_output=True, text=True).stdout
     wordvec_base = json.loads(out.strip().splitlines()[-1])["base_mb"]
     runs = {"wordvec": [], "gensim": []}
     try:
         for _ in range(args.repeat):
             for trainer in ("wordvec", "gensim"):
+                threads = gensim_threads if trainer == "gensim" else args.threads
                 cmd = [sys.executable, __file__, corpus, "--worker", trainer, "--epochs",
-                       str(args.epochs), "--threads", str(args.threads), "--model",
-                       args.model]
+                       str(args.epochs), "--threads", str(threads), "--model", args.model]
+                if args.hs:
+                    cmd.append("--hs")
                 if args.no_eval:
                     cmd.append("--no-eval")
                 out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
