@@ -103,6 +103,18 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
     more than 10,000 words are cut into sentences of 10,000 (as word2vec and gensim do).
 
     \b
+    Models and their defaults (an option left out keeps its model's):
+      sgns           word2vec skip-gram: --dim 100 --window 5 --negative 5 --no-hs
+                     --sample 0.001 --min-count 5 --epochs 5 --alpha 0.025
+                     (falling to 0.0001); --hs --negative 0: hierarchical softmax alone
+      cbow           word2vec CBOW: sgns's, and --cbow-mean
+      fasttext       fastText subwords, skip-gram (fasttext-cbow: CBOW): sgns's (but no
+                     hierarchical softmax), and --minn 3 --maxn 6 --bucket 2000000
+      glove          GloVe: --dim 100 --window 10 --min-count 5 --epochs 25 --alpha 0.05
+                     --x-max 100 --weight-exponent 0.75 --symmetric --memory 2G
+                     --glove-output sum
+
+    \b
     Example:
       wordvec train data/small.txt -o small.vec --dim 50 --epochs 3 --seed 1
       wordvec similar king --vectors small.vec

@@ -112,3 +112,37 @@ def test_the_defaults_in_train_help_are_the_estimators_defaults():
             assert same(for_glove or first, glove[_GLOVE[option.name]]), option.name
             checked += 1
     assert checked >= 15
+
+
+def test_the_models_in_train_help_list_their_real_defaults():
+    """The "Models and their defaults" block of `wordvec train --help`: every `--option
+    value` (and flag) named for a model is that estimator's default."""
+    import re
+
+    from wordvec_cli.train import _FASTTEXT, _GLOVE, _PARAMS, train
+
+    block = train.help.split("Models and their defaults")[1].split("Example:")[0]
+    entries = dict(re.findall(r"\n {6}([a-z]+) +(.*?)(?=\n {6}[a-z]|\Z)", block, re.S))
+    assert sorted(entries) == ["cbow", "fasttext", "glove", "sgns"]
+    estimators = {"sgns": (wordvec.SGNS, _PARAMS), "cbow": (wordvec.CBOW, _PARAMS),
+                  "fasttext": (wordvec.FastText, _FASTTEXT), "glove": (wordvec.GloVe, _GLOVE)}
+    flags = {"--no-hs": ("hs", False), "--symmetric": ("symmetric", True),
+             "--cbow-mean": ("cbow_mean", True)}
+    checked = 0
+    for name, text in entries.items():
+        estimator, names = estimators[name]
+        params = estimator().get_params()
+        if "sgns's" in text:
+            text = entries["sgns"].split(";")[0].replace("--no-hs", "") + " " + text
+        for option, value in re.findall(r"(--[a-z-]+)(?: ([0-9][0-9.eG]*|[a-z]+(?=\s|$)))?",
+                                        text.split(";")[0] if name == "sgns" else text):
+            if option in flags:
+                key, want = flags[option]
+                assert params[key] is want, (name, option)
+            else:
+                key = names[option[2:].replace("-", "_")]
+                got = params[key]
+                assert (str(got) == value if isinstance(got, str) else float(value) == got), \
+                    (name, option, value, got)
+            checked += 1
+    assert checked >= 30
