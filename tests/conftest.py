@@ -42,3 +42,21 @@ def glove_20k_store(glove, tmp_path_factory):
     path = tmp_path_factory.mktemp("glove20k") / "g20k"
     Vectors(glove.keys[:20000], glove.vectors[:20000]).save(path)
     return path
+
+
+@pytest.fixture
+def built_kernel(tmp_path, monkeypatch):
+    """`built_kernel(host)`: the job function of a kernel module (`sgns_host`, `cbow_host` ...)
+    from a shared library built afresh in an empty cache (`WORDVEC_NATIVE` unset)."""
+    from wordvec._kernels.native import NativeKernel
+
+    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "kernel-cache"))
+    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
+
+    def build(host):
+        kernel = host.NATIVE_KERNEL
+        monkeypatch.setattr(host, "NATIVE_KERNEL",
+                            NativeKernel(kernel.name, kernel.c_args, kernel.sources, kernel.build))
+        return host.job_function()
+
+    return build

@@ -12,7 +12,6 @@ import pytest
 from wordvec import CBOW, SGNS
 from wordvec._kernels import cbow_host
 from wordvec._kernels.cbow_host import scratch_buffers
-from wordvec._kernels.native import NativeKernel
 from wordvec._kernels.sgns_host import (
     ALIAS_BITS,
     EXP_TABLE_SIZE,
@@ -121,15 +120,10 @@ def test_kernel_follows_the_reference_step_by_step(cbow_mean):
     assert examples > 0 and loss > 0
 
 
-def test_the_library_gives_the_dispatchers_results(tmp_path, monkeypatch):
+def test_the_library_gives_the_dispatchers_results(built_kernel):
     from wordvec._kernels.cbow import cbow_job
 
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
-    kernel = cbow_host.NATIVE_KERNEL
-    monkeypatch.setattr(cbow_host, "NATIVE_KERNEL",
-                        NativeKernel(kernel.name, kernel.c_args, kernel.sources, kernel.build))
-    native = cbow_host.job_function()
+    native = built_kernel(cbow_host)
     assert native is not cbow_job, "the shared library should have been built here"
     for cbow_mean in (1, 0):
         arrays, scalars, sizes = _job_inputs(seed=3, n_words=300, dim=16, negative=5,

@@ -11,7 +11,6 @@ import pytest
 
 from wordvec import CBOW, SGNS
 from wordvec._kernels import cbow_host, sgns_host
-from wordvec._kernels.native import NativeKernel
 from wordvec._kernels.sgns_host import alias_table, huffman_tree, scratch_buffers, sigmoid_table
 from wordvec.train.sgns import negative_weights
 
@@ -74,18 +73,11 @@ def _job_inputs(seed=3, n_words=300, dim=16, negative=0):
 
 @pytest.mark.parametrize("kind", ["sgns", "cbow"])
 @pytest.mark.parametrize("negative", [0, 5])
-def test_the_library_gives_the_dispatchers_results_with_a_tree(kind, negative, tmp_path,
-                                                              monkeypatch):
+def test_the_library_gives_the_dispatchers_results_with_a_tree(kind, negative, built_kernel):
     from wordvec._kernels.cbow import cbow_job
     from wordvec._kernels.sgns import sgns_job
 
-    host = sgns_host if kind == "sgns" else cbow_host
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
-    kernel = host.NATIVE_KERNEL
-    monkeypatch.setattr(host, "NATIVE_KERNEL",
-                        NativeKernel(kernel.name, kernel.c_args, kernel.sources, kernel.build))
-    native = host.job_function()
+    native = built_kernel(sgns_host if kind == "sgns" else cbow_host)
     jit = sgns_job if kind == "sgns" else cbow_job
     assert native is not jit, "the shared library should have been built here"
     arrays, scalars, syn1hs, tree, max_len = _job_inputs(negative=negative)
