@@ -89,6 +89,54 @@ def test_a_job_moves_only_the_rows_of_its_words(sg):
     assert len(moved) > 0.5 * len(their_rows)
 
 
+def _reference(syn0, syn1, ids, ends, starts, rows, sg, alpha, sig):
+    """fastText's step in plain numpy for window 1, no negatives and no subsampling (no
+    random draws at all): each word and its neighbours on either side."""
+    loss, examples, begin = 0.0, 0, 0
+    for end in ends:
+        lr = np.float32(alpha * (1 - begin / ends[-1]))   # min_alpha 0, raw_span = tokens
+        sen = ids[begin:end]
+        for i in range(len(sen)):
+            context = [c for c in (i - 1, i + 1) if 0 <= c < len(sen)]
+            if not context:
+                continue
+            inputs = [i] if sg else context
+            sub = np.concatenate([rows[starts[sen[c]]:starts[sen[c] + 1]] for c in inputs])
+            h = syn0[sub].mean(axis=0)
+            grad = np.zeros_like(h)
+            for t in ([sen[c] for c in context] if sg else [sen[i]]):
+                f = float(h @ syn1[t])
+                j = min(max(int((f + 6) * (1000 / 12)), 0), 1000)
+                g = (1 - sig[0, j]) * lr
+                loss += sig[1, j]
+                grad += g * syn1[t]
+                syn1[t] += g * h
+                examples += 1
+            np.add.at(syn0, sub, grad)
+        begin = end
+    return loss, examples
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_kernel_follows_the_reference_step_by_step(sg):
+    from wordvec._kernels.fasttext import fasttext_job
+
+    arrays, _, (starts, rows), max_len = _job_inputs(seed=2, n_sentences=6)
+    syn0, syn1, ids, ends, raw_starts, keep, cut, alias, sig = arrays
+    keep[:] = 2.0
+    syn1 += np.float32(0.2)   # away from zero, so the output side matters from the start
+    before, mine0, mine1 = syn0.copy(), syn0.copy(), syn1.copy()
+    got = fasttext_job(mine0, mine1, ids, ends, raw_starts, keep, cut, alias, sig, 1, 0, 0.5,
+                       0.0, 0, int(ends[-1]), np.uint64(1), starts, rows, sg,
+                       *scratch_buffers(8, max_len))
+    want = _reference(syn0, syn1, ids, ends, starts, rows, sg, 0.5, sig)
+    assert got[1] == want[1]
+    assert got[0] == pytest.approx(want[0], rel=1e-4)
+    assert np.abs(mine0 - before).max() > 1e-3   # the rows did move
+    np.testing.assert_allclose(mine0, syn0, atol=1e-5)
+    np.testing.assert_allclose(mine1, syn1, atol=1e-5)
+
+
 def test_one_thread_with_a_seed_is_bit_for_bit_reproducible(lee):
     a = FastText(threads=1, random_state=7, **SMALL).fit(lee)
     b = FastText(threads=1, random_state=7, **SMALL).fit(lee)
