@@ -145,6 +145,32 @@ def test_sgns_on_spark_puts_related_words_closer_than_unrelated_ones(spark, gens
     assert (np.diff(per_pair) < 0).all()
 
 
+def test_cli_train_on_spark_checkpoints_and_resumes_to_the_same_vectors(gensim_data, tmp_path):
+    """`wordvec train --engine spark`: a checkpoint after epoch 2 of 3, then --resume trains
+    epoch 3 only, to the vectors of the uninterrupted run (one seed, the same partitions and
+    rounds: each task runs its jobs in order, and the driver combines in task order)."""
+    from wordvec import Vectors
+
+    lee = str(gensim_data("lee_background.cor"))
+    common = ["--engine", "spark", "--dim", "24", "--epochs", "3", "--min-count", "2",
+              "--seed", "5", "-q"]
+    ckpt = tmp_path / "ckpt"
+    run = CliRunner().invoke
+    result = run(main, ["train", lee, "-o", str(tmp_path / "full"), "--checkpoint", str(ckpt),
+                        "--checkpoint-every", "2", *common])
+    assert result.exit_code == 0, result.output
+    state = json.loads((ckpt / "state.json").read_text())
+    assert (state["epoch"], state["next_job"]) == (2, 0)
+    result = run(main, ["train", lee, "-o", str(tmp_path / "resumed"), "--resume", str(ckpt),
+                        *common])
+    assert result.exit_code == 0, result.output
+    full, resumed = Vectors.load(tmp_path / "full"), Vectors.load(tmp_path / "resumed")
+    assert resumed.keys == full.keys and len(full) > 1000
+    assert np.array_equal(resumed.vectors, full.vectors)
+    result = run(main, ["train", lee, "-o", str(tmp_path / "x"), "--model", "cbow", *common])
+    assert result.exit_code == 2 and "--engine spark trains --model sgns" in result.output
+
+
 def _wordvec(args, env, python_prelude=""):
     """Run the CLI in a fresh process; its stderr without the JVM's own start-up line
     ("WARNING: Using incubator modules", which Spark's launch options make Java print)."""
