@@ -42,8 +42,10 @@ def music():
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def train(sources, output, tokens, pieces, max_values, hidden, window, windows, epochs, seed,
           as_json, quiet):
-    """Train on SOURCE...: music21 corpus names (bach-chorales, essen, oneills), music21
-    corpus paths (bach/bwv66.6), or MIDI / MusicXML / ABC files and folders.
+    """Train the LSTM on scores; prints the loss every 10 epochs.
+
+    SOURCE is a music21 corpus name (bach-chorales, essen, oneills), a music21 corpus path
+    (bach/bwv66.6), or a MIDI / MusicXML / ABC file or folder of them.
 
     \b
     Example:
