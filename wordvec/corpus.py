@@ -36,6 +36,8 @@ API
     tokens (in-vocabulary or not) come before the end of each sentence, which schedules the
     learning rate by words processed; `.read(name, start, stop)` reads a slice without
     mapping. `.close()` (or `with`) deletes the temporary folder.
+`write_encoded(blocks, directory=None)`
+    The writing half of `encode_corpus`, for ids encoded elsewhere (the Spark engine).
 
 Examples
 --------
@@ -517,6 +519,20 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
     from ._progress import Progress
 
     corpus = as_corpus(corpus)
+    get = vocab.word_to_id.get
+    max_len = corpus.max_sentence_length
+    blocks = corpus.token_blocks() if corpus.is_text else _batched(corpus, 10000)
+    with Progress("encoding", unit="words", total=vocab.total_words, enabled=progress) as bar, \
+            _gc_paused():
+        return write_encoded((_encode_block(b, get, max_len) for b in blocks), directory,
+                             bar.update)
+
+
+def write_encoded(blocks, directory=None, done=None):
+    """An `EncodedCorpus` written into `directory` (a fresh temporary folder by default) from
+    `blocks` of `(ids, ends, raw_ends)`: the int32 ids of a block's kept words, and for each
+    of its sentences the int64 end of its kept words and of its corpus tokens, counted from
+    the block's start. `done(n)` is called with each block's corpus tokens (progress)."""
     owned = directory is None
     lock = None
     if owned:   # locked while this process lives: a later run removes it if this one is killed
@@ -524,21 +540,12 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
 
         directory, lock = open_private("wordvec-encoded-")
     directory = Path(directory)
-    get = vocab.word_to_id.get
-    max_len = corpus.max_sentence_length
     n_tokens = n_raw = n_sentences = longest = 0
     try:
         with open(directory / "ids.int32", "wb") as f_ids, \
                 open(directory / "ends.int64", "wb") as f_ends, \
-                open(directory / "raw_ends.int64", "wb") as f_raw, \
-                Progress("encoding", unit="words", total=vocab.total_words,
-                         enabled=progress) as bar, _gc_paused():
-            if corpus.is_text:
-                blocks = corpus.token_blocks()
-            else:
-                blocks = _batched(corpus, 10000)
-            for token_lists in blocks:
-                ids, ends, raw_ends = _encode_block(token_lists, get, max_len)
+                open(directory / "raw_ends.int64", "wb") as f_raw:
+            for ids, ends, raw_ends in blocks:
                 lengths = np.diff(ends, prepend=0)
                 nonempty = lengths > 0
                 longest = max(longest, int(lengths.max(initial=0)))
@@ -549,7 +556,8 @@ def encode_corpus(corpus, vocab, directory=None, progress=False):
                 n_tokens += len(ids)
                 block_raw = int(raw_ends[-1]) if len(raw_ends) else 0
                 n_raw += block_raw
-                bar.update(block_raw)
+                if done is not None:
+                    done(block_raw)
         if n_sentences and n_raw:  # trailing empty sentences still count as processed words
             with open(directory / "raw_ends.int64", "r+b") as f_raw:
                 f_raw.seek(-8, os.SEEK_END)

@@ -24,13 +24,11 @@ Examples
 ['the', 'of', 'and']
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 
-from ..corpus import Corpus, EncodedCorpus, Vocabulary
+from ..corpus import Corpus, Vocabulary, write_encoded
 from . import stage
 
 # Python's str.split() splits at these characters (str.isspace, plus the separators
@@ -143,45 +141,17 @@ def encode_corpus(spark, corpus, vocab, directory=None, tmp_dir=None):
     `tmp_dir` holds the sorted shards while the driver reads them; on a cluster it must be a
     folder both the executors and the driver see.
     """
-    from .._atomic import open_private, private_tempdir
+    from .._atomic import private_tempdir
 
-    owned = directory is None
-    lock = None
-    if owned:
-        directory, lock = open_private("wordvec-encoded-")
-    directory = Path(directory)
     source = source_of(corpus)
-    n_tokens = n_raw = n_sentences = longest = 0
-    try:
-        with private_tempdir("wordvec-spark-", dir=tmp_dir) as tmp, \
-                stage("encoding", source):
-            paths = sorted_shards(encoded_sentences(spark, corpus, vocab), ["key"], tmp, "enc")
-            with open(directory / "ids.int32", "wb") as f_ids, \
-                    open(directory / "ends.int64", "wb") as f_ends, \
-                    open(directory / "raw_ends.int64", "wb") as f_raw:
-                for ids, raw in batches(paths, ["ids", "raw"]):
-                    lengths = np.diff(ids.offsets.to_numpy()).astype(np.int64)
-                    flat = ids.flatten().to_numpy(zero_copy_only=False).astype(np.int32)
-                    raw_ends = np.cumsum(raw.to_numpy().astype(np.int64)) + n_raw
-                    nonempty = lengths > 0
-                    ends = np.cumsum(lengths) + n_tokens
-                    f_ids.write(flat.tobytes())
-                    f_ends.write(ends[nonempty].tobytes())
-                    f_raw.write(raw_ends[nonempty].tobytes())
-                    longest = max(longest, int(lengths.max(initial=0)))
-                    n_sentences += int(nonempty.sum())
-                    n_tokens += flat.shape[0]
-                    n_raw = int(raw_ends[-1]) if raw_ends.size else n_raw
-        if n_sentences and n_raw:  # trailing empty sentences still count as processed words
-            with open(directory / "raw_ends.int64", "r+b") as f_raw:
-                f_raw.seek(-8, os.SEEK_END)
-                f_raw.write(np.int64(n_raw).tobytes())
-        encoded = EncodedCorpus(directory, n_tokens, n_sentences, n_raw if n_sentences else 0,
-                                longest, owned)
-        encoded._lock = lock
-        return encoded
-    except BaseException:
-        if owned:
-            shutil.rmtree(directory, ignore_errors=True)
-            os.close(lock)
-        raise
+    with private_tempdir("wordvec-spark-", dir=tmp_dir) as tmp, stage("encoding", source):
+        paths = sorted_shards(encoded_sentences(spark, corpus, vocab), ["key"], tmp, "enc")
+        return write_encoded(_blocks(paths), directory)
+
+
+def _blocks(paths):
+    """`write_encoded`'s blocks from the sorted shards of `encoded_sentences`."""
+    for ids, raw in batches(paths, ["ids", "raw"]):
+        ends = np.cumsum(np.diff(ids.offsets.to_numpy()).astype(np.int64))
+        flat = ids.flatten().to_numpy(zero_copy_only=False).astype(np.int32)
+        yield flat, ends, np.cumsum(raw.to_numpy().astype(np.int64))
