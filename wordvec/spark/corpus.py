@@ -67,7 +67,7 @@ def tokens(spark, corpus):
         F.col("_metadata.file_path").alias("file"),
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("row"),   # increases along a split's lines
-        F.filter(F.split("value", WHITESPACE), lambda t: t != "").alias("words"))
+        F.array_remove(F.split("value", WHITESPACE), "").alias("words"))
     return lines.select("file", "block", "row", F.size("words").alias("n"),
                         F.posexplode("words").alias("pos", "word"))
 
@@ -115,7 +115,7 @@ def encoded_sentences(spark, corpus, vocab):
             .agg(F.array_sort(F.collect_list(
                      F.when(F.col("id").isNotNull(), F.struct("pos", "id")))).alias("kept"),
                  F.count("*").alias("raw"))
-            .select("key", F.transform("kept", lambda k: k["id"]).alias("ids"), "raw"))
+            .select("key", F.col("kept.id").alias("ids"), "raw"))
 
 
 def sorted_shards(df, order, folder, name):
