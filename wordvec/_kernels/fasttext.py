@@ -22,7 +22,7 @@ a C-ABI entry point (`fasttext_host.C_ARGS`), kept as a shared library by `nativ
 import numpy as np
 from numba import njit
 
-from .sgns import _draw_negative, _subsample
+from .sgns import _draw_negative, _prefetch_row, _subsample
 from .sgns_host import EXP_TABLE_SIZE, MAX_EXP
 
 
@@ -79,6 +79,12 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
             hi = min(n, i + window + 1 - b)
             if hi - lo <= 1:
                 continue
+            # the rows the next window adds (a cache miss each, in a matrix of ~bucket rows)
+            nxt = i + 1 if sg == 1 else hi
+            if nxt < n:
+                w = sen[nxt]
+                for p in range(sub_starts[w], sub_starts[w + 1]):
+                    _prefetch_row(syn0, sub_rows[p])
             for d in range(dim):
                 hid[d] = zero
                 grad[d] = zero
