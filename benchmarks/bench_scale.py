@@ -15,7 +15,12 @@ PNG plot are made. The machine may be shared: the load average is printed with e
     python benchmarks/bench_scale.py data/bench.txt                   # everything (hours)
     python benchmarks/bench_scale.py data/bench.txt --scales 1 4 --spark-scales 1
     python benchmarks/bench_scale.py data/bench.txt --quality         # SGNS on Spark vs local
+    python benchmarks/bench_scale.py data/bench.txt --growth          # nonzeros of prefixes
     python benchmarks/bench_scale.py --table                          # table + plot only
+
+Copies of one corpus hold the same sentences, so the nonzeros of the counts stop growing at
+1x; `--growth` measures how they grow in a corpus of new text, from the first 1/16, 1/8 ...
+of the corpus (local engine), for the extrapolation in SCALING.md.
 """
 
 import argparse
@@ -53,6 +58,15 @@ def scaled_corpus(corpus, n, work):
             f.writelines(lines[i] for i in order)
     (folder / ".done").touch()
     return folder
+
+
+def prefix_corpus(corpus, fraction, work):
+    """The first `fraction` of the corpus's lines, as a file under `work`."""
+    lines = Path(corpus).read_bytes().splitlines(keepends=True)
+    path = Path(work) / f"prefix-{fraction:g}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"".join(lines[:int(len(lines) * fraction)]))
+    return path
 
 
 def corpus_tokens(corpus):
@@ -154,7 +168,7 @@ def table(rows):
     lines = [f"{'pass':8s} {'engine':6s} {'scale':>5s} {'tokens':>12s} {'seconds':>8s} "
              f"{'us/token':>8s} {'prepare s':>9s} {'peak RSS MB':>11s} {'nnz':>12s}"]
     for r in sorted(rows, key=lambda r: (r["task"], r["engine"], r["scale"])):
-        if r.get("epochs", 1) != 1:
+        if r.get("epochs", 1) != 1 or r["task"] == "growth":
             continue
         seconds = r["train_s"] if r["task"] == "sgns" else r["seconds"]
         per = 1e6 * seconds / r["tokens"]
@@ -203,6 +217,8 @@ def main():
     parser.add_argument("--tasks", nargs="*", default=["cooccur", "sgns"])
     parser.add_argument("--quality", action="store_true",
                         help="SGNS on Spark against local at 5 epochs on the corpus (1x)")
+    parser.add_argument("--growth", action="store_true",
+                        help="nonzeros and vocabulary of the first 1/16 ... 1 of the corpus")
     parser.add_argument("--table", action="store_true", help="print the table, write the plot")
     parser.add_argument("--work", default=tempfile.gettempdir(),
                         help="folder for the scaled corpora (16x: 1.1 GB)")
@@ -220,10 +236,19 @@ def main():
         work = Path(args.work) / "wordvec-bench-scale"
         print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
               flush=True)
-        runs = ([("sgns", engine, 1, 5) for engine in ("local", "spark")] if args.quality else
+        runs = ([] if args.growth else
+                [("sgns", engine, 1, 5) for engine in ("local", "spark")] if args.quality else
                 [(task, engine, n, 1) for n in sorted(set(args.scales) | set(args.spark_scales))
                  for task in args.tasks for engine in ("local", "spark")
                  if n in (args.spark_scales if engine == "spark" else args.scales)])
+        if args.growth:
+            for fraction in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1):
+                path = prefix_corpus(args.corpus, fraction, work)
+                r = measure("cooccur", "local", path)
+                r.update(task="growth", engine="local", scale=fraction,
+                         tokens=corpus_tokens(path), load=round(os.getloadavg()[0], 2))
+                record(args.results, r)
+                print(json.dumps(r), flush=True)
         tokens = corpus_tokens(args.corpus)
         for task, engine, n, epochs in runs:
             corpus = scaled_corpus(args.corpus, n, work)
@@ -239,6 +264,13 @@ def main():
                   f"WS353 spark - local {spark['ws353'] - local['ws353']:+.4f}")
     rows = load_results(args.results)
     print(table(rows))
+    growth = sorted((r["tokens"], r["vocab"], r["nnz"]) for r in rows if r["task"] == "growth")
+    if len(growth) > 1:
+        tokens, vocab, nnz = (np.log(np.array(c, float)) for c in zip(*growth))
+        print("new text (prefixes): " + ", ".join(f"{t:,} tokens {n:,} nnz"
+                                                   for t, _, n in growth))
+        print(f"  nnz ~ tokens^{np.polyfit(tokens, nnz, 1)[0]:.2f}, "
+              f"vocabulary ~ tokens^{np.polyfit(tokens, vocab, 1)[0]:.2f}")
     plot(rows, args.plot)
     print(f"plot: {args.plot}")
 
