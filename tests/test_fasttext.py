@@ -235,6 +235,8 @@ def test_cli_trains_fasttext_and_answers_unseen_words(lee, tmp_path):
                        random_state=1, threads=1, progress=False).fit(lee)
     saved = wordvec.load(out)
     assert isinstance(saved, SubwordVectors) and (saved.minn, saved.maxn) == (2, 4)
+    assert saved.source["model"] == "fasttext" and saved.source["bucket"] == 3000
+    assert saved.copy().source == saved.source and saved.copy().bucket == 3000
     np.testing.assert_array_equal(saved.ngrams, library.vectors_.ngrams)
     np.testing.assert_array_equal(saved["Palestinianz"], library.vectors_["Palestinianz"])
     query = subprocess.run([sys.executable, "-m", "wordvec", "similar", "Palestinianz",

@@ -206,10 +206,11 @@ class SubwordVectors(Vectors):
 
     def copy(self):
         """A deep copy held in memory."""
-        return SubwordVectors(list(self.keys), np.array(self._vectors), np.array(self.ngrams),
-                              self.minn, self.maxn,
-                              None if self.counts is None else self.counts.copy(),
-                              self._vectors.dtype)
+        plain = super().copy()
+        copy = SubwordVectors(plain.keys, plain.vectors, np.array(self.ngrams), self.minn,
+                              self.maxn, plain.counts, plain.vectors.dtype)
+        copy.source = plain.source
+        return copy
 
 
 def load_ngrams(vectors, folder, meta_path, meta, mmap, allow_nonfinite):

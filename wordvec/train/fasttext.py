@@ -33,7 +33,7 @@ from .._memory import check_memory
 from ..corpus import Vocabulary, as_corpus, encode_corpus
 from ..subwords import SubwordVectors, subword_rows, word_means
 from ._checkpoint import check_array, check_finite, checkpoint_file
-from ._params import check_integers, seed_from
+from ._params import check_integers, seed_from, source_of
 from .sgns import (
     _SCHEDULE,
     SGNS,
@@ -149,6 +149,7 @@ class FastText(SGNS):
         n = len(vocab)
         self.vectors_ = SubwordVectors(vocab.words, word_means(syn0, *self._subwords),
                                        syn0[n:], self.minn, self.maxn, vocab.counts)
+        self.vectors_.source = source_of(self, self._FAMILY)
         self.output_vectors_ = syn1
         self.loss_history_ = np.asarray(run.loss_history, dtype=np.float64)
         self.pairs_history_ = np.asarray(run.pairs_history, dtype=np.int64)
