@@ -47,7 +47,8 @@ class SparkJobError(WordvecError):
 
 def session(master=DEFAULT_MASTER, progress=False):
     """The active SparkSession, or a new one on `master` (Spark's console progress bar on
-    stderr when `progress`). `SparkUnavailableError` when pyspark or Java is missing."""
+    stderr when `progress` and stderr is a terminal). `SparkUnavailableError` when pyspark
+    or Java is missing."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -67,7 +68,8 @@ def session(master=DEFAULT_MASTER, progress=False):
         os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 2g pyspark-shell")
     builder = (SparkSession.builder.master(master).appName("wordvec")
                .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", str(bool(progress)).lower()))
+               .config("spark.ui.showConsoleProgress",
+                       str(bool(progress) and sys.stderr.isatty()).lower()))
     if local:   # a few large tasks suit one machine better than Spark's 200 small ones
         builder = builder.config("spark.sql.shuffle.partitions", "16")
     # pyspark 4.3 warns about pandas 3 on its first DataFrame; wordvec hands it no pandas
