@@ -14,7 +14,6 @@ import wordvec
 from wordvec import SGNS, FastText, SubwordVectors
 from wordvec._kernels import fasttext_host
 from wordvec._kernels.fasttext_host import scratch_buffers
-from wordvec._kernels.native import NativeKernel
 from wordvec._kernels.sgns_host import alias_table, sigmoid_table
 from wordvec.subwords import ngram_buckets, subword_rows
 from wordvec.train.sgns import negative_weights
@@ -45,15 +44,10 @@ def _job_inputs(seed=0, n_words=200, dim=8, bucket=300, n_sentences=40):
     return arrays, scalars, (starts, rows), int(lengths.max())
 
 
-def test_the_library_gives_the_dispatchers_results(tmp_path, monkeypatch):
+def test_the_library_gives_the_dispatchers_results(built_kernel):
     from wordvec._kernels.fasttext import fasttext_job
 
-    monkeypatch.setenv("WORDVEC_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORDVEC_NATIVE", raising=False)
-    kernel = fasttext_host.NATIVE_KERNEL
-    monkeypatch.setattr(fasttext_host, "NATIVE_KERNEL",
-                        NativeKernel(kernel.name, kernel.c_args, kernel.sources, kernel.build))
-    native = fasttext_host.job_function()
+    native = built_kernel(fasttext_host)
     assert native is not fasttext_job, "the shared library should have been built here"
     for sg in (1, 0):
         arrays, scalars, subwords, max_len = _job_inputs(seed=sg)
