@@ -36,8 +36,10 @@ from .corpus import batches, build_vocabulary, encoded_sentences, sorted_shards,
 def pairs(sentences, window, symmetric):
     """DataFrame `row`, `col`, `weight` (long, summed) from a DataFrame of `ids` arrays.
 
-    Counts the forward pairs (earlier word, later word) and, when symmetric, adds the
-    transposed counts to them: X = F + F.T, half the pairs of generating both directions.
+    Generates the forward pairs (earlier word, later word). Symmetric counts sum each
+    unordered pair once, as (smaller id, larger id), and then give X[i, j] and X[j, i] that
+    sum (X[i, i] twice it, as the local kernel adds both directions of a pair of equal words):
+    one aggregation over half the keys.
     """
     from pyspark.sql import functions as F
 
@@ -46,15 +48,20 @@ def pairs(sentences, window, symmetric):
     s = s.select("ids", F.explode(F.sequence(F.lit(1), F.least(F.lit(window),
                                                                F.size("ids") - 1))).alias("d"))
     s = s.select("ids", "d", F.posexplode(F.slice("ids", F.lit(1), F.size("ids") - F.col("d")))
-                 .alias("q", "row"))
-    forward = (s.select("row", F.element_at("ids", F.col("q") + F.col("d") + 1).alias("col"),
-                        F.expr(f"{scale} div d").alias("w"))
-               .groupBy("row", "col").agg(F.sum("w").alias("weight")))
+                 .alias("q", "a"))
+    a, b = F.col("a"), F.element_at("ids", F.col("q") + F.col("d") + 1)
+    w = F.expr(f"{scale} div d").alias("w")
     if not symmetric:
-        return forward
-    return (forward.unionByName(forward.select(F.col("col").alias("row"),
-                                               F.col("row").alias("col"), "weight"))
-            .groupBy("row", "col").agg(F.sum("weight").alias("weight")))
+        return (s.select(a.alias("row"), b.alias("col"), w)
+                .groupBy("row", "col").agg(F.sum("w").alias("weight")))
+    lo, hi, total = F.col("lo"), F.col("hi"), F.col("weight")
+    both = F.when(lo == hi, F.array(F.struct(lo.alias("row"), hi.alias("col"),
+                                             (2 * total).alias("weight"))))
+    both = both.otherwise(F.array(F.struct(lo.alias("row"), hi.alias("col"), total),
+                                  F.struct(hi.alias("row"), lo.alias("col"), total)))
+    return (s.select(F.least(a, b).alias("lo"), F.greatest(a, b).alias("hi"), w)
+            .groupBy("lo", "hi").agg(F.sum("w").alias("weight"))
+            .select(F.explode(both).alias("p")).select("p.row", "p.col", "p.weight"))
 
 
 def count_cooccurrences(corpus, output, *, window=10, symmetric=True, min_count=5,
