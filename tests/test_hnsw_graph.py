@@ -43,7 +43,7 @@ def hnswlib_file(store, tmp_path_factory):
 
 def test_the_kernel_finds_what_hnswlib_finds_in_the_same_graph(store, hnswlib_file):
     path, index = hnswlib_file
-    graph = HnswGraph.from_hnswlib(path, HnswGraph.store_matrix(store))
+    graph = HnswGraph.from_hnswlib(path, N, DIM)
     queries = np.random.default_rng(3).normal(size=(300, DIM)).astype(np.float32)
     for ef in (10, 50):
         index.set_ef(ef)
@@ -59,7 +59,7 @@ def test_the_kernel_finds_what_hnswlib_finds_in_the_same_graph(store, hnswlib_fi
 
 
 def test_rows_are_store_rows_whatever_hnswlib_numbered_them(store, hnswlib_file):
-    graph = HnswGraph.from_hnswlib(hnswlib_file[0], HnswGraph.store_matrix(store))
+    graph = HnswGraph.from_hnswlib(hnswlib_file[0], N, DIM)
     rows = np.array([0, 1, 999, 2500, N - 1])
     ids, cosines = graph.search(store.vectors[rows], 3, 50)
     assert ids[:, 0].tolist() == rows.tolist()
@@ -67,11 +67,10 @@ def test_rows_are_store_rows_whatever_hnswlib_numbered_them(store, hnswlib_file)
 
 
 def test_round_trip_maps_the_file_and_answers_the_same(store, hnswlib_file, tmp_path):
-    matrix = HnswGraph.store_matrix(store)
-    graph = HnswGraph.from_hnswlib(hnswlib_file[0], matrix)
+    graph = HnswGraph.from_hnswlib(hnswlib_file[0], N, DIM)
     graph.save(tmp_path / "g.ann")
-    again = HnswGraph.load(tmp_path / "g.ann", matrix)
-    assert isinstance(again.level0, np.memmap) and isinstance(again.inv_norm, np.memmap)
+    again = HnswGraph.load(tmp_path / "g.ann", N, DIM)
+    assert isinstance(again.records, np.memmap) and isinstance(again.upper, np.memmap)
     queries = store.vectors[::37]
     for threads in (1, 2):
         ids, cosines = again.search(queries, 10, 40, threads=threads)
@@ -89,8 +88,7 @@ def test_fewer_rows_than_asked_pad_with_minus_one(tmp_path):
 
 
 def test_damaged_graph_files_are_one_error_naming_the_file(store, hnswlib_file, tmp_path):
-    matrix = HnswGraph.store_matrix(store)
-    graph = HnswGraph.from_hnswlib(hnswlib_file[0], matrix)
+    graph = HnswGraph.from_hnswlib(hnswlib_file[0], N, DIM)
     good = tmp_path / "good.ann"
     graph.save(good)
     raw = good.read_bytes()
@@ -101,34 +99,34 @@ def test_damaged_graph_files_are_one_error_naming_the_file(store, hnswlib_file, 
         return path
 
     with pytest.raises(FormatError, match="junk.ann: not a wordvec HNSW graph"):
-        HnswGraph.load(damaged("junk.ann", b"\xff" * len(raw)), matrix)
+        HnswGraph.load(damaged("junk.ann", b"\xff" * len(raw)), N, DIM)
     with pytest.raises(FormatError, match="cut.ann: truncated HNSW graph"):
-        HnswGraph.load(damaged("cut.ann", raw[:len(raw) // 2]), matrix)
+        HnswGraph.load(damaged("cut.ann", raw[:len(raw) // 2]), N, DIM)
     with pytest.raises(FormatError, match="long.ann: HNSW graph of"):
-        HnswGraph.load(damaged("long.ann", raw + b"\0" * 64), matrix)
-    with pytest.raises(FormatError, match="over 4000 items, the store has 3999"):
-        HnswGraph.load(good, matrix[:-1])
+        HnswGraph.load(damaged("long.ann", raw + b"\0" * 64), N, DIM)
+    with pytest.raises(FormatError, match="over 4000 x 24, the store is 3999 x 24"):
+        HnswGraph.load(good, N - 1, DIM)
     # Every layer-0 link pointing past the end: the search stops and says so.
     links = bytearray(raw)
-    width = graph.level0.shape[1]
-    level0 = np.frombuffer(links, np.int32, N * width, 64).reshape(N, width).copy()
-    level0[:, 1:] = N + 5
-    links[64:64 + level0.nbytes] = level0.tobytes()
-    bad = HnswGraph.load(damaged("links.ann", bytes(links)), matrix)
+    width = graph.records.shape[1]
+    records = np.frombuffer(links, np.int32, N * width, 128).reshape(N, width).copy()
+    records[:, 1:1 + graph.max_m0] = N + 5
+    links[128:128 + records.nbytes] = records.tobytes()
+    bad = HnswGraph.load(damaged("links.ann", bytes(links)), N, DIM)
     with pytest.raises(FormatError, match="links.ann: damaged HNSW graph .* rebuild"):
         bad.search(store.vectors[:3], 5, 20)
     # hnswlib files that are not one, or are cut short
     original = hnswlib_file[0].read_bytes()
     with pytest.raises(FormatError, match="nothnsw.bin: HNSW index over"):
-        HnswGraph.from_hnswlib(damaged("nothnsw.bin", b"\x07" * 4096), matrix)
+        HnswGraph.from_hnswlib(damaged("nothnsw.bin", b"\x07" * 4096), N, DIM)
     header = bytearray(original[:96])
     header[24:32] = (0).to_bytes(8, "little")  # 0 bytes per record
-    with pytest.raises(FormatError, match="badlib.bin: not an hnswlib index, or a damaged one"):
-        HnswGraph.from_hnswlib(damaged("badlib.bin", bytes(header) + original[96:]), matrix)
+    with pytest.raises(FormatError, match="badlib.bin: not an hnswlib index of this store.s dimension"):
+        HnswGraph.from_hnswlib(damaged("badlib.bin", bytes(header) + original[96:]), N, DIM)
     with pytest.raises(FormatError, match="cutlib.bin: truncated HNSW index"):
-        HnswGraph.from_hnswlib(damaged("cutlib.bin", original[:-8]), matrix)
+        HnswGraph.from_hnswlib(damaged("cutlib.bin", original[:-8]), N, DIM)
     with pytest.raises(FormatError, match="halflib.bin: truncated HNSW index"):
-        HnswGraph.from_hnswlib(damaged("halflib.bin", original[:len(original) // 2]), matrix)
+        HnswGraph.from_hnswlib(damaged("halflib.bin", original[:len(original) // 2]), N, DIM)
 
 
 def test_an_index_saved_as_hnswlib_by_the_previous_version_still_loads(store, hnswlib_file,

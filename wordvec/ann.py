@@ -149,7 +149,7 @@ def _threads(n_jobs):
 
 class _Hnsw:
     """An HNSW graph: built by hnswlib in its cosine space, then kept as wordvec's own
-    memory-mapped arrays and searched by a native kernel (`wordvec.hnsw`), so that opening
+    memory-mapped file and searched by a native kernel (`wordvec.hnsw`), so that opening
     one reads nothing and needs neither hnswlib nor numba."""
 
     name = "hnsw"
@@ -179,18 +179,19 @@ class _Hnsw:
         index.init_index(max_elements=len(vectors), M=params["M"],
                          ef_construction=params["ef_construction"],
                          random_seed=100 if seed is None else int(seed))
-        matrix, step = HnswGraph.store_matrix(vectors), 20000
+        matrix, step = vectors.vectors, 20000
         with Progress(f"building an HNSW graph (M={params['M']}, "
                       f"ef_construction={params['ef_construction']})", unit="vectors",
                       total=len(vectors), enabled=progress) as bar:
             for start in range(0, len(vectors), step):
-                block = matrix[start:start + step]
+                block = np.asarray(matrix[start:start + step], dtype=np.float32)
                 index.add_items(block, np.arange(start, start + len(block)), num_threads=threads)
                 bar.update(len(block))
         with private_tempdir("wordvec-hnsw-") as folder:  # hnswlib writes by file name only
             index.save_index(str(folder / "hnswlib.bin"))
             del index
-            return cls(HnswGraph.from_hnswlib(folder / "hnswlib.bin", matrix))
+            return cls(HnswGraph.from_hnswlib(folder / "hnswlib.bin", len(vectors),
+                                              vectors.dim))
 
     def save(self, filename):
         self._graph.save(filename)
@@ -199,10 +200,9 @@ class _Hnsw:
     def load(cls, filename, vectors, version):
         from .hnsw import HnswGraph
 
-        matrix = HnswGraph.store_matrix(vectors)
-        if version == 1:  # wordvec 0.x kept hnswlib's own file: read it whole, once
-            return cls(HnswGraph.from_hnswlib(filename, matrix))
-        return cls(HnswGraph.load(filename, matrix))  # memory-mapped: nothing read yet
+        if version == 1:  # the previous version kept hnswlib's own file: read it whole
+            return cls(HnswGraph.from_hnswlib(filename, len(vectors), vectors.dim))
+        return cls(HnswGraph.load(filename, len(vectors), vectors.dim))  # a map: nothing read
 
     def __len__(self):
         return len(self._graph)

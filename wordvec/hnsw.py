@@ -1,20 +1,23 @@
 """An HNSW graph kept as flat, memory-mappable arrays and searched by a native kernel.
 
-hnswlib builds the graph; its saved index holds a copy of every vector and is read whole on
-opening (0.3-0.5 s for 400,000 words), which made one `wordvec similar --ann` query slower than
-exact search. So wordvec keeps only the graph, relabelled to store rows, in a file of its own
-that opening maps without reading:
+hnswlib builds the graph, but its saved index is read whole on opening (0.3-0.5 s for 400,000
+words), which made one `wordvec similar --ann` query slower than exact search. So wordvec
+keeps the graph, relabelled to store rows, in a file of its own that opening maps without
+reading:
 
-    64-byte header: b"WVHNSW1\\n", then int64 n, max_m0, max_m, entry, max_level, n_upper
-    level0        int32 (n, max_m0 + 1)  row i: [count, neighbours...] of node i in layer 0
-    inv_norm      float32 (n,)           1 / |row i| of the store (0 for a zero row)
-    upper_offset  int64 (n + 1)          node i's layers 1..L: upper[offset[i]:offset[i+1]]
-    upper         int32 (n_upper,)       blocks of max_m + 1 ints, [count, neighbours...]
+    128-byte header: b"WVHNSW1\\n", then int64 n, dim, width, max_m0, max_m, entry,
+                     max_level, n_upper
+    records       int32 (n, width)  row i: [count, max_m0 neighbours] of node i in layer 0,
+                                    then its unit vector (dim float32), zero padding to a
+                                    multiple of 64 bytes
+    upper_offset  int64 (n + 1)     node i's layers 1..L: upper[offset[i]:offset[i+1]]
+    upper         int32 (n_upper,)  blocks of max_m + 1 ints, [count, neighbours...]
 
-each array starting on a 64-byte boundary. The vectors are the store's own rows, which the
-index's fingerprint ties it to (`wordvec.ann`). A query visits a few thousand nodes, so it
-reads a few hundred kB of the maps. The search (`_kernels/hnsw.py`) is hnswlib's, giving the
-same neighbours up to ties and float rounding.
+each array starting on a 64-byte boundary. As in hnswlib, a node's links and vector share a
+record, so the search pays one cache miss per node it visits. A query visits a few thousand
+nodes: it reads a few hundred kB of the map. The search (`_kernels/hnsw.py`) is hnswlib's,
+giving the same neighbours up to ties and float rounding; the index's fingerprint ties the
+file to the store's vectors (`wordvec.ann`).
 """
 
 import struct
@@ -25,8 +28,8 @@ import numpy as np
 from .errors import FormatError
 
 MAGIC = b"WVHNSW1\n"
-_HEADER = struct.Struct("<8s6q")
-_HEADER_BYTES = 64
+_HEADER = struct.Struct("<8s8q")
+_HEADER_BYTES = 128
 _ALIGN = 64
 _MAX_LINKS = 1 << 16  # hnswlib keeps a link count in 16 bits
 _MAX_LEVEL = 256
@@ -44,97 +47,93 @@ def _aligned(offset):
 
 
 class HnswGraph:
-    """The links of an HNSW graph over the rows of `matrix`, and its search.
+    """The links and unit vectors of an HNSW graph over a store's rows, and its search.
 
-    Make one with `from_hnswlib` or `load`. `matrix` is the store's (n, dim) float32 matrix,
-    C-contiguous; `level0`, `inv_norm`, `upper_offset` and `upper` are as in the module
-    docstring (memory maps once loaded).
+    Make one with `from_hnswlib` or `load`. `records`, `upper_offset` and `upper` are as in
+    the module docstring (memory maps once loaded).
     """
 
-    def __init__(self, matrix, level0, inv_norm, upper_offset, upper, max_m, entry, max_level):
-        self.matrix = matrix
-        self.level0, self.inv_norm = level0, inv_norm
+    def __init__(self, records, dim, max_m0, upper_offset, upper, max_m, entry, max_level):
+        self.records, self.dim, self.max_m0 = records, int(dim), int(max_m0)
         self.upper_offset, self.upper = upper_offset, upper
         self.max_m, self.entry, self.max_level = int(max_m), int(entry), int(max_level)
 
     def __len__(self):
-        return len(self.inv_norm)
-
-    @staticmethod
-    def store_matrix(vectors):
-        """The store's matrix as the float32 C-contiguous array the kernel reads (the memory
-        map itself for a native float32 store: no copy)."""
-        return np.ascontiguousarray(vectors.vectors, dtype=np.float32)
+        return len(self.records)
 
     # ------------------------------------------------------------------ from hnswlib
     @classmethod
-    def from_hnswlib(cls, filename, matrix):
-        """The graph of an index hnswlib saved to `filename` (item labels = rows of `matrix`).
-        `FormatError` if the file is not one, or not over these rows."""
+    def from_hnswlib(cls, filename, n, dim):
+        """The graph of an index hnswlib saved to `filename` in its cosine space, over `n`
+        items labelled 0..n-1 (the store's rows) of `dim` dimensions. `FormatError` if the
+        file is not one, or not over such items."""
         filename = Path(filename)
         size = filename.stat().st_size
         if size < _HNSWLIB_HEADER.size:
             raise FormatError(filename, "truncated HNSW index")
         with open(filename, "rb") as f:
             header = _HNSWLIB_HEADER.unpack(f.read(_HNSWLIB_HEADER.size))
-        (offset0, _, count, record, label_at, _, max_level, entry, max_m, max_m0, _, _,
+        (offset0, _, count, record, label_at, data_at, max_level, entry, max_m, max_m0, _, _,
          _) = header
-        n = len(matrix)
         if count != n:
             raise FormatError(filename, f"HNSW index over {count} items, the store has {n}")
         if (offset0 != 0 or not 0 < max_m0 < _MAX_LINKS or not 0 < max_m < _MAX_LINKS
-                or record < 4 * (max_m0 + 1) or label_at + 8 > record
-                or not 0 <= max_level < _MAX_LEVEL or (n and entry >= n)):
-            raise FormatError(filename, "not an hnswlib index, or a damaged one")
+                or data_at != 4 * (max_m0 + 1) or data_at + 4 * dim > label_at
+                or label_at + 8 > record or not 0 <= max_level < _MAX_LEVEL
+                or (n and entry >= n)):
+            raise FormatError(filename, "not an hnswlib index of this store's dimension, or "
+                                        "a damaged one")
         if _HNSWLIB_HEADER.size + n * record > size:
             raise FormatError(filename, "truncated HNSW index")
-        records = np.memmap(filename, np.uint8, "r", _HNSWLIB_HEADER.size, (n, record))
-        labels = np.ascontiguousarray(records[:, label_at:label_at + 8]).view(np.uint64).ravel()
+        raw = np.memmap(filename, np.uint8, "r", _HNSWLIB_HEADER.size, (n, record))
+        labels = np.ascontiguousarray(raw[:, label_at:label_at + 8]).view(np.uint64).ravel()
         if not np.array_equal(np.sort(labels), np.arange(n, dtype=np.uint64)):
             raise FormatError(filename, "HNSW item labels are not the store's rows")
         labels = labels.astype(np.int64)
-        links = np.ascontiguousarray(records[:, :4 * (max_m0 + 1)]).view(np.uint32)
-        level0 = np.empty((n, max_m0 + 1), np.int32)
-        level0[labels] = _relabel(filename, links, labels, max_m0)
+        width = _aligned(4 * (1 + max_m0 + dim)) // 4
+        records = np.zeros((n, width), np.int32)
+        links = np.ascontiguousarray(raw[:, :data_at]).view(np.uint32)
+        records[labels, :1 + max_m0] = _relabel(filename, links, labels, max_m0)
+        # hnswlib's cosine space keeps each vector normalised: the unit vectors, as they are
+        records[labels, 1 + max_m0:1 + max_m0 + dim] = np.ascontiguousarray(
+            raw[:, data_at:data_at + 4 * dim]).view(np.int32)
         upper_offset, upper = _upper_layers(filename, size, _HNSWLIB_HEADER.size + n * record,
                                             labels, max_m)
-        norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix, dtype=np.float64))
-        inv_norm = np.zeros(n, np.float32)
-        np.divide(1.0, norms, out=inv_norm, where=norms > 0, casting="unsafe")
-        return cls(matrix, level0, inv_norm, upper_offset, upper, max_m,
+        return cls(records, dim, max_m0, upper_offset, upper, max_m,
                    labels[entry] if n else 0, max_level)
 
     # ------------------------------------------------------------------ own file
     def save(self, filename):
         """Write the graph to `filename` (the caller makes the write atomic)."""
-        n, width = self.level0.shape
-        header = _HEADER.pack(MAGIC, n, width - 1, self.max_m, self.entry, self.max_level,
-                              len(self.upper))
+        n, width = self.records.shape
+        header = _HEADER.pack(MAGIC, n, self.dim, width, self.max_m0, self.max_m, self.entry,
+                              self.max_level, len(self.upper))
         with open(filename, "wb") as f:
             f.write(header.ljust(_HEADER_BYTES, b"\0"))
-            for array in (self.level0, self.inv_norm, self.upper_offset, self.upper):
+            for array in (self.records, self.upper_offset, self.upper):
                 f.write(b"\0" * (_aligned(f.tell()) - f.tell()))
                 f.write(memoryview(np.ascontiguousarray(array)).cast("B"))
 
     @classmethod
-    def load(cls, filename, matrix):
-        """Map the graph saved at `filename` over the rows of `matrix` (nothing is read but
-        the header). `FormatError` if it is not one, or does not fit the store."""
+    def load(cls, filename, n, dim):
+        """Map the graph saved at `filename`, which must be over `n` rows of `dim` dimensions
+        (nothing is read but the header). `FormatError` if it is not one, or does not fit."""
         filename = Path(filename)
         size = filename.stat().st_size
         with open(filename, "rb") as f:
             raw = f.read(_HEADER_BYTES)
         if len(raw) < _HEADER_BYTES or raw[:8] != MAGIC:
             raise FormatError(filename, "not a wordvec HNSW graph")
-        _, n, max_m0, max_m, entry, max_level, n_upper = _HEADER.unpack_from(raw)
-        if n != len(matrix):
-            raise FormatError(filename, f"HNSW graph over {n} items, the store has "
-                                        f"{len(matrix)}")
+        _, count, graph_dim, width, max_m0, max_m, entry, max_level, n_upper = \
+            _HEADER.unpack_from(raw)
+        if (count, graph_dim) != (n, dim):
+            raise FormatError(filename, f"HNSW graph over {count} x {graph_dim}, the store is "
+                                        f"{n} x {dim}")
         if (not 0 < max_m0 < _MAX_LINKS or not 0 < max_m < _MAX_LINKS or n_upper < 0
+                or width < 1 + max_m0 + dim or width > 1 + max_m0 + dim + _ALIGN
                 or not 0 <= max_level < _MAX_LEVEL or (n and not 0 <= entry < n)):
             raise FormatError(filename, "damaged HNSW graph header")
-        shapes = [((n, max_m0 + 1), np.int32), ((n,), np.float32), ((n + 1,), np.int64),
-                  ((n_upper,), np.int32)]
+        shapes = [((n, width), np.int32), ((n + 1,), np.int64), ((n_upper,), np.int32)]
         arrays, offset = [], _HEADER_BYTES
         for shape, dtype in shapes:
             offset = _aligned(offset)
@@ -146,7 +145,8 @@ class HnswGraph:
             offset += nbytes
         if offset != size:
             raise FormatError(filename, f"HNSW graph of {size} bytes, expected {offset}")
-        return cls(matrix, *arrays, max_m, entry, max_level)
+        records, upper_offset, upper = arrays
+        return cls(records, dim, max_m0, upper_offset, upper, max_m, entry, max_level)
 
     # ------------------------------------------------------------------ search
     def search(self, queries, k, ef, threads=1):
@@ -171,7 +171,7 @@ class HnswGraph:
                 results = list(pool.map(lambda rows: run(self, units[rows[0]:rows[-1] + 1],
                                                          ef, k), blocks))
         if any(damaged for _, _, damaged in results):
-            filename = getattr(self.level0, "filename", None) or "HNSW graph"
+            filename = getattr(self.records, "filename", None) or "HNSW graph"
             raise FormatError(filename, "damaged HNSW graph (a link out of range); rebuild "
                                         "the index")
         return (np.concatenate([ids for ids, _, _ in results]),

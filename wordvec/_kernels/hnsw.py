@@ -2,8 +2,9 @@
 
 The search is hnswlib's (Malkov & Yashunin's algorithm 5): a greedy walk down the upper
 layers from the entry point, then a best-first search of layer 0 with a candidate list of
-`ef`. Distances are cosine distances, 1 - q.x / |x|, with `q` a unit vector and |x| taken
-from the graph's stored inverse norms, so the store's own rows serve as the vectors.
+`ef`. Distances are cosine distances 1 - q.x between unit vectors. As in hnswlib, a node's
+layer-0 links and its unit vector share one record, so visiting a node costs one cache miss,
+not one for the links and one for the vector.
 
 Every link read is checked against the array bounds: a damaged file sets `status` to 1 and
 ends the search instead of reading outside the maps.
@@ -12,15 +13,15 @@ ends the search instead of reading outside the maps.
 import numpy as np
 from numba import njit
 
-from .sgns import _prefetch_row
+from .prefetch import prefetch_row_for_reading
 
 
 @njit(nogil=True, inline="always", fastmath=True)
-def _distance(queries, q, matrix, inv_norm, node):
+def _distance(queries, q, unit, offset, node):
     dot = np.float32(0.0)
     for j in range(queries.shape[1]):  # indexes, not row views: views need numba's runtime
-        dot += queries[q, j] * matrix[node, j]
-    return np.float32(1.0) - dot * inv_norm[node]
+        dot += queries[q, j] * unit[node, offset + j]
+    return np.float32(1.0) - dot
 
 
 @njit(nogil=True, inline="always")
@@ -63,15 +64,15 @@ def _pop(heap_d, heap_id, size, sign):
 
 
 @njit(nogil=True, cache=True, _nrt=False)
-def search(queries, matrix, inv_norm, level0, upper_offset, upper, max_m, entry, max_level, ef,
-           k, visited, cand_d, cand_id, top_d, top_id, out_ids, out_cos, status):
+def search(queries, level0, unit, max_m0, upper_offset, upper, max_m, entry, max_level, ef, k,
+           visited, cand_d, cand_id, top_d, top_id, out_ids, out_cos, status):
     """The `k` nearest graph nodes of each (unit) row of `queries`, best first.
 
     Parameters
     ----------
     queries : float32 (n_queries, dim), unit rows
-    matrix : float32 (n, dim), the store's rows; inv_norm : float32 (n,), 1/|row| (0 for 0)
-    level0 : int32 (n, max_m0 + 1); row i is [count, neighbours...] of node i in layer 0
+    level0 : int32 (n, width), the records: node i's [count, max_m0 neighbours, unit vector
+        (dim float32 bits), padding]; unit : the same memory seen as float32
     upper_offset : int64 (n + 1); upper : int32; node i's layers 1..L are the blocks of
         max_m + 1 ints ([count, neighbours...]) in upper[upper_offset[i]:upper_offset[i+1]]
     entry, max_level : the entry point and its layer
@@ -82,19 +83,19 @@ def search(queries, matrix, inv_norm, level0, upper_offset, upper, max_m, entry,
     status : int64 (1,), set to 1 when a link or offset is out of bounds (a damaged graph)
     """
     for q in range(queries.shape[0]):
-        if _search_one(queries, q, matrix, inv_norm, level0, upper_offset, upper, max_m,
-                       entry, max_level, ef, k, visited, cand_d, cand_id, top_d, top_id,
-                       out_ids, out_cos):
+        if _search_one(queries, q, level0, unit, max_m0, upper_offset, upper, max_m, entry,
+                       max_level, ef, k, visited, cand_d, cand_id, top_d, top_id, out_ids,
+                       out_cos):
             status[0] = 1
             return
 
 
 @njit(nogil=True, inline="always")
-def _search_one(queries, q, matrix, inv_norm, level0, upper_offset, upper, max_m, entry,
+def _search_one(queries, q, level0, unit, max_m0, upper_offset, upper, max_m, entry,
                 max_level, ef, k, visited, cand_d, cand_id, top_d, top_id, out_ids, out_cos):
     """Search for row `q` of `queries` (see `search`); True if the graph is damaged."""
-    n = matrix.shape[0]
-    max_m0 = level0.shape[1] - 1
+    n = level0.shape[0]
+    offset = 1 + max_m0  # where a record's vector starts
     block = max_m + 1
     n_upper = upper.shape[0]
     tag = np.uint32(q + 1)
@@ -104,7 +105,7 @@ def _search_one(queries, q, matrix, inv_norm, level0, upper_offset, upper, max_m
     if entry < 0 or entry >= n:
         return True
     current = entry
-    current_d = _distance(queries, q, matrix, inv_norm, current)
+    current_d = _distance(queries, q, unit, offset, current)
     for level in range(max_level, 0, -1):
         changed = True
         while changed:
@@ -120,7 +121,7 @@ def _search_one(queries, q, matrix, inv_norm, level0, upper_offset, upper, max_m
                 node = upper[start + 1 + i]
                 if node < 0 or node >= n:
                     return True
-                d = _distance(queries, q, matrix, inv_norm, node)
+                d = _distance(queries, q, unit, offset, node)
                 if d < current_d:
                     current_d = d
                     current = node
@@ -138,18 +139,18 @@ def _search_one(queries, q, matrix, inv_norm, level0, upper_offset, upper, max_m
         count = level0[c, 0]
         if count < 0 or count > max_m0:
             return True
+        for i in range(count):  # each unvisited neighbour's record is a cache miss:
+            node = level0[c, 1 + i]  # start them all now, to overlap
+            if 0 <= node < n and visited[node] != tag:
+                prefetch_row_for_reading(level0, node)
         for i in range(count):
             node = level0[c, 1 + i]
             if node < 0 or node >= n:
                 return True
-            if i + 1 < count:  # the next neighbour's row is a cache miss: start it now
-                ahead = level0[c, 2 + i]
-                if 0 <= ahead < n:
-                    _prefetch_row(matrix, ahead)
             if visited[node] == tag:
                 continue
             visited[node] = tag
-            d = _distance(queries, q, matrix, inv_norm, node)
+            d = _distance(queries, q, unit, offset, node)
             if n_top < ef or d < lower_bound:
                 n_cand = _push(cand_d, cand_id, n_cand, d, node, np.float32(-1.0))
                 n_top = _push(top_d, top_id, n_top, d, node, np.float32(1.0))
@@ -173,12 +174,12 @@ def c_entry():
     from .native import numba_signature
 
     @cfunc(numba_signature(C_ARGS), error_model="numpy")
-    def search_c(queries, n_queries, dim, matrix, inv_norm, n, level0, max_m0, upper_offset,
-                 upper, n_upper, max_m, entry, max_level, ef, k, visited, cand_d, cand_id,
-                 top_d, top_id, out_ids, out_cos, status):
-        search(carray(queries, (n_queries, dim)), carray(matrix, (n, dim)),
-               carray(inv_norm, (n,)), carray(level0, (n, max_m0 + 1)),
-               carray(upper_offset, (n + 1,)), carray(upper, (n_upper,)), max_m, entry,
+    def search_c(queries, n_queries, dim, level0, unit, n, width, max_m0, upper_offset, upper,
+                 n_upper, max_m, entry, max_level, ef, k, visited, cand_d, cand_id, top_d,
+                 top_id, out_ids, out_cos, status):
+        search(carray(queries, (n_queries, dim)), carray(level0, (n, width)),
+               carray(unit, (n, width)), max_m0, carray(upper_offset, (n + 1,)),
+               carray(upper, (n_upper,)), max_m, entry,
                max_level, ef, k, carray(visited, (n,)), carray(cand_d, (n,)),
                carray(cand_id, (n,)), carray(top_d, (ef + 1,)), carray(top_id, (ef + 1,)),
                carray(out_ids, (n_queries, k)), carray(out_cos, (n_queries, k)),

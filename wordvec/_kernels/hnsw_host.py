@@ -10,8 +10,8 @@ from .native import NativeKernel
 
 #: The C-ABI entry point of `hnsw.search` (see `hnsw.c_entry`).
 C_ARGS = (("queries", "float32*"), ("n_queries", "int64"), ("dim", "int64"),
-          ("matrix", "float32*"), ("inv_norm", "float32*"), ("n", "int64"),
-          ("level0", "int32*"), ("max_m0", "int64"), ("upper_offset", "int64*"),
+          ("level0", "int32*"), ("unit", "float32*"), ("n", "int64"), ("width", "int64"),
+          ("max_m0", "int64"), ("upper_offset", "int64*"),
           ("upper", "int32*"), ("n_upper", "int64"), ("max_m", "int64"), ("entry", "int64"),
           ("max_level", "int64"), ("ef", "int64"), ("k", "int64"), ("visited", "uint32*"),
           ("cand_d", "float32*"), ("cand_id", "int32*"), ("top_d", "float32*"),
@@ -27,7 +27,7 @@ def _build_entry():
 
 _HERE = Path(__file__).parent
 NATIVE_KERNEL = NativeKernel("hnsw_search", C_ARGS,
-                             [_HERE / "hnsw.py", _HERE / "sgns.py", Path(__file__)], _build_entry)
+                             [_HERE / "hnsw.py", _HERE / "prefetch.py", Path(__file__)], _build_entry)
 
 
 def search_function():
@@ -36,7 +36,7 @@ def search_function():
     native = NATIVE_KERNEL.load()
 
     def run(graph, queries, ef, k):
-        n = len(graph.inv_norm)
+        n = len(graph)
         ef = max(ef, k)
         visited = np.zeros(n, np.uint32)  # calloc: pages are touched only where visited
         cand_d, cand_id = np.empty(n, np.float32), np.empty(n, np.int32)
@@ -47,14 +47,14 @@ def search_function():
         if native is None:
             from .hnsw import search
 
-            search(queries, graph.matrix, graph.inv_norm, graph.level0, graph.upper_offset,
-                   graph.upper, graph.max_m, graph.entry, graph.max_level, ef, k, visited,
-                   cand_d, cand_id, top_d, top_id, ids, cosines, status)
+            search(queries, graph.records, graph.records.view(np.float32), graph.max_m0,
+                   graph.upper_offset, graph.upper, graph.max_m, graph.entry, graph.max_level,
+                   ef, k, visited, cand_d, cand_id, top_d, top_id, ids, cosines, status)
         else:
-            level0 = graph.level0
+            records = graph.records
             native(queries.ctypes.data, queries.shape[0], queries.shape[1],
-                   graph.matrix.ctypes.data, graph.inv_norm.ctypes.data, n,
-                   level0.ctypes.data, level0.shape[1] - 1, graph.upper_offset.ctypes.data,
+                   records.ctypes.data, records.ctypes.data, n, records.shape[1], graph.max_m0,
+                   graph.upper_offset.ctypes.data,
                    graph.upper.ctypes.data, len(graph.upper), graph.max_m, graph.entry,
                    graph.max_level, ef, k, visited.ctypes.data, cand_d.ctypes.data,
                    cand_id.ctypes.data, top_d.ctypes.data, top_id.ctypes.data,
