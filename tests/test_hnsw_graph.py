@@ -121,7 +121,7 @@ def test_damaged_graph_files_are_one_error_naming_the_file(store, hnswlib_file, 
         HnswGraph.from_hnswlib(damaged("nothnsw.bin", b"\x07" * 4096), N, DIM)
     header = bytearray(original[:96])
     header[24:32] = (0).to_bytes(8, "little")  # 0 bytes per record
-    with pytest.raises(FormatError, match="badlib.bin: not an hnswlib index of this store.s dimension"):
+    with pytest.raises(FormatError, match="badlib.bin: not an hnswlib index of this store"):
         HnswGraph.from_hnswlib(damaged("badlib.bin", bytes(header) + original[96:]), N, DIM)
     with pytest.raises(FormatError, match="cutlib.bin: truncated HNSW index"):
         HnswGraph.from_hnswlib(damaged("cutlib.bin", original[:-8]), N, DIM)

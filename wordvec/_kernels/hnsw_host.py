@@ -27,7 +27,8 @@ def _build_entry():
 
 _HERE = Path(__file__).parent
 NATIVE_KERNEL = NativeKernel("hnsw_search", C_ARGS,
-                             [_HERE / "hnsw.py", _HERE / "prefetch.py", Path(__file__)], _build_entry)
+                             [_HERE / "hnsw.py", _HERE / "prefetch.py", Path(__file__)],
+                             _build_entry)
 
 
 def search_function():
