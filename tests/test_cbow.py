@@ -17,6 +17,7 @@ from wordvec._kernels.sgns_host import (
     EXP_TABLE_SIZE,
     MAX_EXP,
     alias_table,
+    huffman_tree,
     no_hs,
     sigmoid_table,
 )
@@ -31,7 +32,7 @@ def lee(gensim_data):
     return gensim_data("lee_background.cor")
 
 
-def _job_inputs(seed=0, n_words=40, dim=8, negative=3, n_sentences=12):
+def _job_inputs(seed=0, n_words=40, dim=8, negative=3, n_sentences=12, hs=False):
     rng = np.random.default_rng(seed)
     counts = np.sort(rng.integers(1, 500, n_words))[::-1]
     ends = np.cumsum(rng.integers(1, 12, n_sentences)).astype(np.int64)
@@ -42,16 +43,20 @@ def _job_inputs(seed=0, n_words=40, dim=8, negative=3, n_sentences=12):
     raw_starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
     keep = np.full(n_words, 2.0, np.float32)   # sample=0: no subsampling draws
     arrays = (syn0, syn1, ids, ends, raw_starts, keep, cut, alias, sigmoid_table())
-    # the scalars, then the hierarchical-softmax arrays (off)
-    scalars = (3, negative, 0.05, 0.0001, 0, int(ends[-1]), 987654321, *no_hs(dim))
+    # the scalars, then the hierarchical-softmax arrays (the tree's vectors, then the tree)
+    tree = ((rng.random((n_words - 1, dim)) * 0.5 - 0.25).astype(np.float32),
+            *huffman_tree(counts)) if hs else no_hs(dim)
+    scalars = (3, negative, 0.05, 0.0001, 0, int(ends[-1]), 987654321, *tree)
     return arrays, scalars, (dim, negative, int(np.diff(ends, prepend=0).max()))
 
 
 def _reference(arrays, scalars, cbow_mean):
-    """CBOW in float64 numpy, drawing from the kernel's LCG in the kernel's order."""
+    """CBOW in float64 numpy, drawing from the kernel's LCG in the kernel's order; with a
+    tree, hierarchical softmax as word2vec.c trains it (nodes where |f| >= 6 skipped)."""
     syn0, syn1, ids, ends, raw_starts, _, cut, alias, sig = arrays
     window, negative, alpha, min_alpha, raw_offset, raw_span, seed = scalars[:7]
-    syn0, syn1 = syn0.astype(np.float64), syn1.astype(np.float64)
+    syn1hs, codes, points, code_ends = scalars[7:]
+    syn0, syn1, syn1hs = syn0.astype(np.float64), syn1.astype(np.float64), syn1hs.astype(float)
     n_words = len(cut)
     r = seed
 
@@ -81,7 +86,15 @@ def _reference(arrays, scalars, cbow_mean):
             if cbow_mean:
                 h /= len(ctx)
             err = np.zeros_like(h)
-            targets = [(word, 1.0)]
+            path = (code_ends[word - 1] if word else 0, code_ends[word]) if len(code_ends) else (0,)
+            for p in range(*path):
+                f = h @ syn1hs[points[p]]
+                if abs(f) < MAX_EXP:
+                    label = 1.0 - codes[p]
+                    g = (label - sig[0, int((f + MAX_EXP) * EXP_TABLE_SIZE / MAX_EXP / 2)]) * lr
+                    err += g * syn1hs[points[p]]
+                    syn1hs[points[p]] += g * h
+            targets = [(word, 1.0)] if negative else []
             for k in range(1, negative + 1):
                 t = ahead[k]
                 ahead[k], r = draw(r)
@@ -99,20 +112,28 @@ def _reference(arrays, scalars, cbow_mean):
                 syn1[t] += g * h
             for c in ctx:
                 syn0[sen[c]] += err if cbow_mean else err / len(ctx)
-    return syn0, syn1
+    return syn0, syn1, syn1hs
 
 
-@pytest.mark.parametrize("cbow_mean", [True, False])
-def test_kernel_follows_the_reference_step_by_step(cbow_mean):
+@pytest.mark.parametrize("cbow_mean, negative, hs", [(True, 3, False), (False, 3, False),
+                                                     (True, 0, True), (False, 3, True)])
+def test_kernel_follows_the_reference_step_by_step(cbow_mean, negative, hs):
     from wordvec._kernels.cbow import cbow_job
 
-    arrays, scalars, sizes = _job_inputs()
+    arrays, scalars, sizes = _job_inputs(negative=negative, hs=hs)
     mine = [a.copy() for a in arrays]
-    loss, examples = cbow_job(*mine, *scalars, int(cbow_mean), *scratch_buffers(*sizes))
-    want0, want1 = _reference(arrays, scalars, cbow_mean)
+    tree = scalars[7].copy()
+    loss, examples = cbow_job(*mine, *scalars[:7], tree, *scalars[8:], int(cbow_mean),
+                              *scratch_buffers(*sizes))
+    want0, want1, want_tree = _reference(arrays, scalars, cbow_mean)
     # the sigmoid is read from a table, so an f on a cell edge may read the next cell: compare
     # the changes, to a small fraction of their size
-    for got, want, before in ((mine[0], want0, arrays[0]), (mine[1], want1, arrays[1])):
+    pairs = [(mine[0], want0, arrays[0]), (tree, want_tree, scalars[7])]
+    if negative:
+        pairs.append((mine[1], want1, arrays[1]))
+    else:
+        assert np.array_equal(mine[1], arrays[1])   # no negative sampling: syn1 untouched
+    for got, want, before in pairs if hs else pairs[::2]:
         change = want - before
         assert np.abs(change).max() > 1e-3
         np.testing.assert_allclose(got - before, change, rtol=0.02,
