@@ -86,15 +86,15 @@ def _gzip_folder(small, folder):
     str.split() splits at, CR and CRLF line ends, blank lines, a 130-word line, words tied
     in count that first appear in a known order."""
     folder.mkdir()
-    lines = small.read_text(encoding="utf-8").splitlines(keepends=True)[:6000]
-    for k, part in enumerate((lines[:2500], lines[2500:4000], lines[4000:])):
+    lines = small.read_text(encoding="utf-8").splitlines(keepends=True)[:3000]
+    for k, part in enumerate((lines[:1200], lines[1200:2000], lines[2000:])):
         with gzip.open(folder / f"part-{k}.txt.gz", "wt", encoding="utf-8") as f:
             f.writelines(part)
     odd = ("zeta\u00a0alpha\u3000beta\x1cgamma\u2009zeta\r\n\n  \t \n"
            "beta alpha\rgamma delta delta\n" + " ".join(["music"] * 130) + "\n"
            "\ufeffbom word\u200bjoined alpha\n")
     with gzip.open(folder / "part-3.txt.gz", "wt", encoding="utf-8", newline="") as f:
-        f.write(odd)
+        f.write(odd * 5)
     return folder
 
 
@@ -104,8 +104,8 @@ def test_gzip_folder_same_vocabulary_encoding_and_counts(spark, small, tmp_path)
 
     folder = _gzip_folder(small, tmp_path / "corpus")
     corpus = Corpus(folder, max_sentence_length=40)   # lines cut into sentences of 40
-    local = Vocabulary.build(corpus, min_count=2, max_vocab=3000)
-    vocab = build_vocabulary(spark, corpus, min_count=2, max_vocab=3000)
+    local = Vocabulary.build(corpus, min_count=2, max_vocab=1500)
+    vocab = build_vocabulary(spark, corpus, min_count=2, max_vocab=1500)
     assert_same_vocabulary(local, vocab)
     assert "alpha" in vocab.words   # split off "zeta\u00a0alpha\u3000beta"
     assert not any("\u00a0" in w or "\u3000" in w or "\x1c" in w for w in vocab.words)
@@ -114,13 +114,13 @@ def test_gzip_folder_same_vocabulary_encoding_and_counts(spark, small, tmp_path)
         assert a.longest == 40
     # the CLI, asymmetric counts with another window and vocabulary cut
     count_cooccurrences(folder, tmp_path / "local", window=4, symmetric=False, min_count=3,
-                        max_vocab=2000, progress=False)
+                        max_vocab=1000, progress=False)
     result = CliRunner().invoke(main, ["cooccur", str(folder), "-o", str(tmp_path / "spark"),
                                        "--engine", "spark", "--master", "local[2]", "--window",
                                        "4", "--asymmetric", "--min-count", "3", "--max-vocab",
-                                       "2000", "-q", "--json"])
+                                       "1000", "-q", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["n_words"] == 2000
+    assert json.loads(result.output)["n_words"] == 1000
     assert_same_counts(tmp_path / "local", tmp_path / "spark")
 
 
