@@ -56,6 +56,7 @@ from .sgns import (
 )
 
 _WORD2VEC_ARGS = 16   # syn0 ... seed: the job arguments every word2vec kernel takes first
+_OWN_ARGS = 7         # what `_job_extra` adds: sub_starts, sub_rows, sg and 4 scratch arrays
 
 
 class FastText(SGNS):
@@ -175,7 +176,7 @@ class FastText(SGNS):
         def fasttext_job(*args):
             # word2vec's arguments, then ours (`_job_extra`); whatever the driver passes in
             # between for word2vec's own output layers is not fastText's
-            return job(*args[:_WORD2VEC_ARGS], *args[-7:])
+            return job(*args[:_WORD2VEC_ARGS], *args[-_OWN_ARGS:])
 
         return fasttext_job
 
