@@ -542,6 +542,9 @@ def format_for_path(path, format=None):
     """The format to save `path` in: `format` if given, else `.txt`/`.vec` word2vec text,
     `.bin` word2vec binary, anything else native."""
     _check_format(format)
+    if format == "fasttext":
+        raise ValueError("fastText .bin models are read, not written; save as native to keep "
+                         "the n-gram vectors")
     if format is not None:
         return format
     suffix = Path(path).suffix.lower()
@@ -648,9 +651,6 @@ def save(vectors, path, format=None):
         _refuse_nonfinite(vectors)
         return _write_one_file(vectors, path, format)
     format = format_for_path(path, format)
-    if format == "fasttext":
-        raise ValueError("fastText .bin models are read, not written; save as native to keep "
-                         "the n-gram vectors")
     if format == "native":
         return save_native(vectors, path)
     _refuse_nonfinite(vectors)
