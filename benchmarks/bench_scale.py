@@ -75,7 +75,7 @@ def corpus_tokens(corpus):
         return sum(len(line.split()) for line in f)
 
 
-def worker(task, engine, corpus, epochs):
+def worker(task, engine, corpus, epochs, rounds):
     """One measurement in this process; prints a JSON line."""
     result = {}
     t = time.perf_counter()
@@ -84,7 +84,7 @@ def worker(task, engine, corpus, epochs):
         from wordvec.spark.sgns import SparkSGNS
 
         kwargs = dict(epochs=epochs, random_state=1, progress=False, **SETTINGS)
-        model = (SparkSGNS(partitions=2, **kwargs) if engine == "spark"
+        model = (SparkSGNS(partitions=2, rounds=rounds, **kwargs) if engine == "spark"
                  else SGNS(threads=2, **kwargs)).fit(corpus)
         result.update(train_s=model.timings_["training"], tokens=model.vocabulary_.total_words,
                       prepare_s=model.timings_["vocabulary"] + model.timings_["encoding"],
@@ -133,10 +133,10 @@ def _tree_rss(root):
     return total
 
 
-def measure(task, engine, corpus, epochs=1):
+def measure(task, engine, corpus, epochs=1, rounds=10):
     """Run one worker; its JSON result with the peak RSS of its process tree in MB."""
     cmd = [sys.executable, __file__, str(corpus), "--worker", task, "--engine", engine,
-           "--epochs", str(epochs)]
+           "--epochs", str(epochs), "--rounds", str(rounds)]
     with tempfile.TemporaryFile("w+") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
         peak = 0
@@ -219,6 +219,8 @@ def main():
                         help="SGNS on Spark against local at 5 epochs on the corpus (1x)")
     parser.add_argument("--growth", action="store_true",
                         help="nonzeros and vocabulary of the first 1/16 ... 1 of the corpus")
+    parser.add_argument("--rounds", type=int, default=10,
+                        help="SGNS on Spark: rounds an epoch (SparkSGNS(rounds=...))")
     parser.add_argument("--table", action="store_true", help="print the table, write the plot")
     parser.add_argument("--work", default=tempfile.gettempdir(),
                         help="folder for the scaled corpora (16x: 1.1 GB)")
@@ -229,7 +231,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker, args.engine, args.corpus, args.epochs)
+        return worker(args.worker, args.engine, args.corpus, args.epochs, args.rounds)
     if not args.table:
         if args.corpus is None:
             parser.error("give the bench corpus file")
@@ -252,8 +254,9 @@ def main():
         tokens = corpus_tokens(args.corpus)
         for task, engine, n, epochs in runs:
             corpus = scaled_corpus(args.corpus, n, work)
-            r = measure(task, engine, corpus, epochs)
+            r = measure(task, engine, corpus, epochs, args.rounds)
             r.update(task=task, engine=engine, scale=n, epochs=epochs, tokens=n * tokens,
+                     rounds=args.rounds,
                      load=round(os.getloadavg()[0], 2))
             record(args.results, r)
             print(json.dumps(r), flush=True)
