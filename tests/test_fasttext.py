@@ -52,8 +52,8 @@ def test_the_library_gives_the_dispatchers_results(built_kernel):
     for sg in (1, 0):
         arrays, scalars, subwords, max_len = _job_inputs(seed=sg)
         mine, theirs = [a.copy() for a in arrays], [a.copy() for a in arrays]
-        got = native(*mine, *scalars, *subwords, sg, *scratch_buffers(8, 4, max_len))
-        want = fasttext_job(*theirs, *scalars, *subwords, sg, *scratch_buffers(8, 4, max_len))
+        got = native(*mine, *scalars, *subwords, sg, *scratch_buffers(8, max_len))
+        want = fasttext_job(*theirs, *scalars, *subwords, sg, *scratch_buffers(8, max_len))
         assert got == want and got[0] > 0 and got[1] > 0
         np.testing.assert_array_equal(mine[0], theirs[0])
         np.testing.assert_array_equal(mine[1], theirs[1])
@@ -61,7 +61,7 @@ def test_the_library_gives_the_dispatchers_results(built_kernel):
     bad = rows.copy()
     bad[-1] = len(arrays[0])
     with pytest.raises(ValueError, match=r"subword rows must lie in \[0, 500\)"):
-        native(*arrays, *scalars, starts, bad, 1, *scratch_buffers(8, 4, max_len))
+        native(*arrays, *scalars, starts, bad, 1, *scratch_buffers(8, max_len))
 
 
 @pytest.mark.parametrize("sg", [1, 0])
@@ -74,7 +74,7 @@ def test_a_job_moves_only_the_rows_of_its_words(sg):
     scalars = (2, 2, 0.05, 0.001, 0, 1000, np.uint64(9))
     arrays[5][:] = 2.0   # keep every word: no subsampling
     before = arrays[0].copy()
-    fasttext_job(*arrays, *scalars, starts, rows, sg, *scratch_buffers(8, 2, max_len))
+    fasttext_job(*arrays, *scalars, starts, rows, sg, *scratch_buffers(8, max_len))
     used = np.unique(arrays[2][:int(arrays[3][-1])])
     used = [w for w in used if (arrays[2] == w).sum() > 0]
     their_rows = np.unique(np.concatenate([rows[starts[w]:starts[w + 1]] for w in used]))
@@ -122,7 +122,7 @@ def test_kernel_follows_the_reference_step_by_step(sg):
     before, mine0, mine1 = syn0.copy(), syn0.copy(), syn1.copy()
     got = fasttext_job(mine0, mine1, ids, ends, raw_starts, keep, cut, alias, sig, 1, 0, 0.5,
                        0.0, 0, int(ends[-1]), np.uint64(1), starts, rows, sg,
-                       *scratch_buffers(8, 0, max_len))
+                       *scratch_buffers(8, max_len))
     want = _reference(syn0, syn1, ids, ends, starts, rows, sg, 0.5, sig)
     assert got[1] == want[1]
     assert got[0] == pytest.approx(want[0], rel=1e-4)
@@ -196,10 +196,9 @@ def inflections(counts, n):
 def test_unseen_inflections_land_near_their_base(small, tmp_path):
     """Calibration (the `small` corpus without the lines holding the 100 inflections chosen
     by `inflections`; dim 50, 5 epochs, bucket 100000, min_count 5, one thread): the base form
-    is among the 10 neighbours of the unseen word's n-gram vector for 0.53-0.56 of them over
-    seeds 0-3 (0.40-0.45 when each pair drew its own negatives; gensim's FastText, same
-    settings: 0.43 and 0.46, seeds 1-2). Random vectors: about 10 / 20,000 of the time. Here
-    100 words, one seed: at least 0.4."""
+    is among the 10 neighbours of the unseen word's n-gram vector for 0.40-0.45 of them over
+    seeds 0-3 (gensim's FastText, same settings: 0.43 and 0.46, seeds 1-2). Random vectors:
+    about 10 / 20,000 of the time. Here 100 words, one seed: at least 0.3."""
     counts = Counter()
     with open(small, encoding="utf-8") as f:
         lines = f.readlines()
@@ -215,7 +214,7 @@ def test_unseen_inflections_land_near_their_base(small, tmp_path):
     v = model.vectors_
     assert not any(w in v for w in held_out)
     hits = [base in [w for w, _ in v.most_similar(word, topn=10)] for word, base in pairs]
-    assert np.mean(hits) >= 0.4
+    assert np.mean(hits) >= 0.3
 
 
 def test_cli_trains_fasttext_and_answers_unseen_words(lee, tmp_path):

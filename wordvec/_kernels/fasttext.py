@@ -8,11 +8,10 @@ mean of its *subword rows* (its own row and one row per character n-gram bucket,
 layout of the input matrix, see `wordvec.subwords`).
 
 - skip-gram (`sg=1`): the centre word's mean `h` predicts each context word against
-  `negative` drawn words (fastText and gensim take the centre word's subwords as the input);
-  `h` is computed once per centre word and the error reaching it, summed over the window, is
-  added whole to each of its subword rows once the window is done (fastText adds it after
-  each pair: the same sum, with `h` not refreshed inside a window). As in `sgns.sgns_job`
-  (HogBatch), the negatives are drawn once per centre word and shared by its context words.
+  `negative` words drawn for that pair (fastText and gensim take the centre word's subwords
+  as the input); `h` is computed once per centre word and the error reaching it, summed over
+  the window, is added whole to each of its subword rows once the window is done (fastText
+  adds it after each pair: the same sum, with `h` not refreshed inside a window).
 - CBOW (`sg=0`): `h` is the mean of every subword row of the context words (fastText's bag),
   it predicts the centre word, and its error is added whole to each of those rows.
 
@@ -30,7 +29,7 @@ from .sgns_host import EXP_TABLE_SIZE, MAX_EXP
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, window,
                  negative, alpha, min_alpha, raw_offset, raw_span, seed, sub_starts, sub_rows, sg,
-                 sen, hid, grad, negs):
+                 sen, hid, grad):
     """Train one job's sentences; returns `(loss, examples)`.
 
     Parameters
@@ -45,7 +44,7 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
         Word w's rows of `syn0` are `sub_rows[sub_starts[w]:sub_starts[w + 1]]`.
     sg : int
         1 for skip-gram, 0 for CBOW.
-    sen : int32 (max_len,), hid, grad : float32 (dim,), negs : int64 (2 * negative,)
+    sen : int32 (max_len,), hid, grad : float32 (dim,)
         Working arrays (`fasttext_host.scratch_buffers`); the kernel allocates nothing.
 
     Returns
@@ -66,8 +65,6 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
     one = np.float32(1.0)
     zero = np.float32(0.0)
     r = np.uint64(seed)
-    for k in range(negative, 2 * negative):
-        negs[k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
     loss = 0.0
     examples = 0
     for s in range(len(ends)):
@@ -82,11 +79,6 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
             hi = min(n, i + window + 1 - b)
             if hi - lo <= 1:
                 continue
-            # this window's negatives were drawn (and their rows prefetched) one window ahead
-            for k in range(negative):
-                negs[k] = negs[negative + k]
-                negs[negative + k], r = _draw_negative(r, n_words, neg_cut, neg_alias)
-                _prefetch_row(syn1, negs[negative + k])
             # the rows the next window adds (a cache miss each, in a matrix of ~bucket rows)
             nxt = i + 1 if sg == 1 else hi
             if nxt < n:
@@ -115,9 +107,11 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
                     continue
                 target = sen[q] if sg == 1 else word
                 for k in range(negative + 1):
-                    t = target if k == 0 else negs[k - 1]
-                    if k > 0 and t == target:
-                        continue
+                    t = target
+                    if k > 0:
+                        t, r = _draw_negative(r, n_words, neg_cut, neg_alias)
+                        if t == target:
+                            continue
                     f = zero
                     for d in range(dim):
                         f += hid[d] * syn1[t, d]
@@ -158,15 +152,14 @@ def c_entry():
     def fasttext_job_c(syn0, syn1, n_rows, n_words, dim, ids, n_ids, ends, raw_starts,
                        n_sentences, keep, neg_cut, neg_alias, sig, sig_columns, window, negative,
                        alpha, min_alpha, raw_offset, raw_span, seed, sub_starts, sub_rows,
-                       n_sub_rows, sg, sen, max_len, hid, grad, negs, out_loss, out_examples):
+                       n_sub_rows, sg, sen, max_len, hid, grad, out_loss, out_examples):
         loss, examples = fasttext_job(
             carray(syn0, (n_rows, dim)), carray(syn1, (n_words, dim)), carray(ids, n_ids),
             carray(ends, n_sentences), carray(raw_starts, n_sentences), carray(keep, n_words),
             carray(neg_cut, n_words), carray(neg_alias, n_words), carray(sig, (3, sig_columns)),
             window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
             carray(sub_starts, n_words + 1), carray(sub_rows, n_sub_rows), sg,
-            carray(sen, max_len), carray(hid, dim), carray(grad, dim),
-            carray(negs, 2 * negative))
+            carray(sen, max_len), carray(hid, dim), carray(grad, dim))
         out_loss[0] = loss
         out_examples[0] = examples
 

@@ -11,10 +11,10 @@ from .native import NativeKernel
 from .sgns_host import check_job_arrays
 
 
-def scratch_buffers(dim, negative, max_len):
-    """The kernel's working arrays for one job: `(sen, hid, grad, negs)`."""
+def scratch_buffers(dim, max_len):
+    """The kernel's working arrays for one job: `(sen, hid, grad)`."""
     return (np.empty(max(max_len, 1), np.int32), np.empty(dim, np.float32),
-            np.empty(dim, np.float32), np.empty(2 * negative, np.int64))
+            np.empty(dim, np.float32))
 
 
 #: The C-ABI entry point of `fasttext_job` (see `fasttext.c_entry`).
@@ -27,7 +27,7 @@ C_ARGS = (
     ("min_alpha", "float64"), ("raw_offset", "int64"), ("raw_span", "int64"), ("seed", "uint64"),
     ("sub_starts", "int64*"), ("sub_rows", "int32*"), ("n_sub_rows", "int64"), ("sg", "int64"),
     ("sen", "int32*"), ("max_len", "int64"), ("hid", "float32*"), ("grad", "float32*"),
-    ("negs", "int64*"), ("out_loss", "float64*"), ("out_examples", "int64*"),
+    ("out_loss", "float64*"), ("out_examples", "int64*"),
 )
 
 
@@ -43,7 +43,7 @@ NATIVE_KERNEL = NativeKernel(
     [_HERE / "fasttext.py", _HERE / "sgns.py", _HERE / "sgns_host.py", Path(__file__)],
     _build_entry)
 
-_SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 1), (np.float32, 1), (np.int64, 1))
+_SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 1), (np.float32, 1))
 
 
 def check_subwords(syn0, n_words, sub_starts, sub_rows):
@@ -79,8 +79,8 @@ def job_function():
         arrays = (syn0[:n_words], syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
         check_job_arrays("fasttext_job", arrays, scratch, _SCRATCH_DTYPES, window)
         check_subwords(syn0, n_words, sub_starts, sub_rows)
-        sen, hid, grad, negs = scratch
-        if hid.shape != (dim,) or grad.shape != (dim,) or negs.shape != (2 * negative,):
+        sen, hid, grad = scratch
+        if hid.shape != (dim,) or grad.shape != (dim,) or negative < 0:
             raise ValueError("fasttext_job: array sizes do not agree")
         out_loss = np.zeros(1, np.float64)
         out_examples = np.zeros(1, np.int64)
@@ -89,8 +89,7 @@ def job_function():
                neg_cut.ctypes.data, neg_alias.ctypes.data, sig.ctypes.data, sig.shape[1], window,
                negative, alpha, min_alpha, raw_offset, raw_span, seed, sub_starts.ctypes.data,
                sub_rows.ctypes.data, len(sub_rows), int(sg), sen.ctypes.data, len(sen),
-               hid.ctypes.data, grad.ctypes.data, negs.ctypes.data, out_loss.ctypes.data,
-               out_examples.ctypes.data)
+               hid.ctypes.data, grad.ctypes.data, out_loss.ctypes.data, out_examples.ctypes.data)
         return float(out_loss[0]), int(out_examples[0])
 
     return fasttext_job_native

@@ -15,16 +15,15 @@ fastText and gensim (twice SGNS's range: on held-out inflections, see
 `benchmarks/bench_fasttext.py`, SGNS's range put the base form among the 10 neighbours of 2
 points fewer), output rows at zero.
 
-Two differences from fastText and gensim, for speed. Skip-gram takes the centre word's
-subword mean `h` once per window and adds the window's error to its rows at the end, where
-they recompute `h` and update the rows after every (centre, context) pair; and the negatives
-are drawn once per centre word and shared by its context words (SGNS's HogBatch scheme), where
-they draw them for each pair. Measured on `small` (dim 50, 5 epochs, one thread, the held-out
-inflections of `tests/test_fasttext.py`): the per-window update alone gave the per-pair
-update's losses to 0.005, analogy .225 against .229, WS353 .320 against .319, base form in the
-top 10 for .41 against .42 of the unseen inflections, at half the CPU time; shared negatives
-then halved the CPU time again, with analogy .296, WS353 .305, unseen .54 (gensim: .242, .308,
-.46 with 8.6 times the CPU time).
+One difference from fastText and gensim, for speed: skip-gram takes the centre word's subword
+mean `h` once per window and adds the window's error to its rows at the end, where they
+recompute `h` and update the rows after every (centre, context) pair. Measured on `small`
+(dim 50, 5 epochs, one thread, the held-out inflections of `tests/test_fasttext.py`): the
+per-pair update's losses to 0.005, analogy .225 against .229, WS353 .320 against .319, base
+form in the top 10 for .41 against .42 of the unseen inflections, at half the CPU time.
+Negatives are drawn for each pair, as they do: drawing them once per centre word (SGNS's
+HogBatch scheme) halved the CPU time again but cost analogy .676 -> .639 and WS353 .647 ->
+.630 on `bench` (`benchmarks/bench_fasttext.py`; gensim .660 and .668).
 
 Examples
 --------
@@ -56,7 +55,7 @@ from .sgns import (
 )
 
 _WORD2VEC_ARGS = 16   # syn0 ... seed: the job arguments every word2vec kernel takes first
-_OWN_ARGS = 7         # what `_job_extra` adds: sub_starts, sub_rows, sg and 4 scratch arrays
+_OWN_ARGS = 6         # what `_job_extra` adds: sub_starts, sub_rows, sg and 3 scratch arrays
 
 
 class FastText(SGNS):
@@ -184,8 +183,7 @@ class FastText(SGNS):
         """The kernel's arguments after `seed`: the subword table, `sg`, scratch buffers."""
         from .._kernels.fasttext_host import scratch_buffers
 
-        return (*self._subwords, int(self.sg),
-                *scratch_buffers(self.dim, self.negative, max_len))
+        return (*self._subwords, int(self.sg), *scratch_buffers(self.dim, max_len))
 
     # ------------------------------------------------------------------ checkpoints
     def _check_arrays(self, path, state):
