@@ -36,11 +36,16 @@ Speed ratios move by 20% with the load of shared cores. On busier runs ef_constr
 adds about 10% to the build and .006 to recall at every ef; at ef 75 it gave .976-.978 at
 15.9-17.5x on three other samples of 2,000 words. Batched, 10,000 uniform queries
 through `most_similar_batch(..., index=...)` (hnswlib's threads) give .976 at 5.6x the exact
-batched path (2.9-7.1x over four runs). Those HNSW figures are of hnswlib's own search and
-file (read whole on opening: 0.33 s of CPU for GloVe, which made one `wordvec similar WORD
---ann` process slower than exact search). wordvec now keeps the graph alone in a file of its
-own that opening memory-maps, searched by its own kernel (`wordvec.hnsw`): the same
-neighbours, and a single query in a fresh process costs less than exact search.
+batched path (2.9-7.1x over four runs).
+
+Those HNSW figures are of hnswlib's own search and file, which is read whole on opening (0.34 s
+for GloVe): one `wordvec similar WORD --ann` process was then slower than exact search. wordvec
+now keeps the graph in a file of its own (`wordvec.hnsw`: each node's links beside its unit
+vector, 159 MB for GloVe) that opening memory-maps (0.02 s), searched by its own kernel, which
+finds the same neighbours and took 0.23 s of CPU for 2,000 queries where hnswlib took 0.27 s.
+Measured again that way on busy cores (exact at 86 queries/s): .979 at 16.8x, ef 60 .973 at
+18.3x, ef 100 .986 at 15.3x; batched .976 at 6.1x; a single query in a fresh process costs what
+exact search costs (0.57-0.74 s against 0.60-0.72 s), both mostly the loading of the store.
 `wordvec index --report` measures the trade-off on your own vectors.
 
 Examples
