@@ -142,8 +142,13 @@ def test_ctrl_c_with_a_checkpoint_prints_the_resume_command(tmp_path, gensim_dat
         env = {k: v for k, v in os.environ.items() if k != "WORDVEC_VECTORS"}
         proc = subprocess.Popen([sys.executable, "-m", "wordvec", *args], cwd=tmp_path, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        state = tmp_path / "ck" / "state.json"
+        before = state.stat().st_mtime_ns if state.exists() else None
         deadline = time.monotonic() + 60
-        while not (tmp_path / "ck" / "state.json").exists() and time.monotonic() < deadline:
+        # Wait for a checkpoint of this run (a resumed run finds the last one already there),
+        # so the signal lands in training, not in a start-up slowed by busy cores.
+        while time.monotonic() < deadline and (
+                not state.exists() or state.stat().st_mtime_ns == before):
             time.sleep(0.1)
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
