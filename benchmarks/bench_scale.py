@@ -166,7 +166,7 @@ def record(path, row):
 
 def table(rows):
     lines = [f"{'pass':8s} {'engine':6s} {'scale':>5s} {'tokens':>12s} {'seconds':>8s} "
-             f"{'us/token':>8s} {'prepare s':>9s} {'peak RSS MB':>11s} {'nnz':>12s}"]
+             f"{'us/token':>8s} {'prepare s':>9s} {'peak RSS MB':>11s} {'nnz':>12s} load"]
     for r in sorted(rows, key=lambda r: (r["task"], r["engine"], r["scale"])):
         if r.get("epochs", 1) != 1 or r["task"] == "growth":
             continue
@@ -174,7 +174,7 @@ def table(rows):
         per = 1e6 * seconds / r["tokens"]
         lines.append(f"{r['task']:8s} {r['engine']:6s} {r['scale']:>4d}x {r['tokens']:12,d} "
                      f"{seconds:8.1f} {per:8.2f} {r.get('prepare_s', 0):9.1f} "
-                     f"{r['rss_mb']:11.0f} {r.get('nnz', 0):12,d}")
+                     f"{r['rss_mb']:11.0f} {r.get('nnz', 0):12,d} {r.get('load', 0):4.1f}")
     return "\n".join(lines)
 
 
