@@ -206,6 +206,13 @@ def test_resume_from_an_epoch_checkpoint_and_refuse_other_settings(lee, tmp_path
     assert (state["epoch"], state["next_job"]) == (2, 0)
     resumed = SGNS(**params).fit(lee, resume=ckpt)
     assert np.array_equal(resumed.vectors_.vectors, full.vectors_.vectors)
+    # a checkpoint of the previous version, written before `hs` existed, still resumes
+    del state["params"]["hs"]
+    (ckpt / "state.json").write_text(json.dumps(state))
+    again = SGNS(**params).fit(lee, resume=ckpt)
+    assert np.array_equal(again.vectors_.vectors, full.vectors_.vectors)
+    with pytest.raises(ValueError, match="checkpoint has hs=False, this model hs=True"):
+        SGNS(**{**params, "hs": True}).fit(lee, resume=ckpt)
     with pytest.raises(ValueError, match="checkpoint has window=5, this model window=4"):
         SGNS(**{**params, "window": 4}).fit(lee, resume=ckpt)
     with pytest.raises(ValueError, match="checkpoint was made on a corpus of"):

@@ -40,6 +40,11 @@ def write_state(folder, kind, params, **state):
                  params=params, **state)
 
 
+#: Parameters added to a model after its checkpoints were first written, with the value that
+#: checkpoints without them were trained with, so that those still resume.
+ADDED_PARAMS = {"hs": False}
+
+
 def read_state(path, kind, model, schedule):
     """Read `state.json` of a `kind` checkpoint and check it against `model`.
 
@@ -53,6 +58,9 @@ def read_state(path, kind, model, schedule):
                         "not a training checkpoint (no state.json)")
     where = path / "state.json"
     params = state.get("params")
+    if isinstance(params, dict):  # written before a parameter existed: trained without it
+        params = {**{k: v for k, v in ADDED_PARAMS.items() if k in schedule}, **params}
+        state["params"] = params
     if not isinstance(params, dict) or sorted(params) != sorted(schedule):
         raise FormatError(where, f"params must be an object with the keys "
                                  f"{', '.join(schedule)}, got {params!r}")
