@@ -40,7 +40,8 @@ def _build_entry():
 _HERE = Path(__file__).parent
 NATIVE_KERNEL = NativeKernel(
     "fasttext_job", C_ARGS,
-    [_HERE / "fasttext.py", _HERE / "sgns.py", _HERE / "sgns_host.py", Path(__file__)],
+    [_HERE / "fasttext.py", _HERE / "sgns.py", _HERE / "sgns_host.py", _HERE / "prefetch.py",
+     Path(__file__)],
     _build_entry)
 
 _SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 1), (np.float32, 1))

@@ -50,3 +50,12 @@ def prefetch_row_for_reading(matrix, row):
     for col in range(0, width, 16):
         prefetch_for_reading(matrix, row, col)
     prefetch_for_reading(matrix, row, width - 1)
+
+
+@njit(inline="always")
+def prefetch_row_for_writing(matrix, row):
+    """Hint every cache line of `matrix[row]` (2-D, C order) for writing."""
+    width = matrix.shape[1]
+    for col in range(0, width, 16):
+        prefetch_for_writing(matrix, row, col)
+    prefetch_for_writing(matrix, row, width - 1)

@@ -16,46 +16,10 @@ shared library; `sgns_host.job_function` picks that or the numba dispatcher.
 """
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
+from .prefetch import prefetch_row_for_writing as _prefetch_row
 from .sgns_host import ALIAS_BITS, EXP_TABLE_SIZE, MAX_EXP
-
-
-@intrinsic
-def _prefetch(typingctx, array, row, col):
-    """Hint the CPU to fetch the cache line holding `array[row, col]` (2-D) for writing."""
-
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        inds = [context.cast(builder, a, t, types.intp)
-                for a, t in zip(args[1:], signature.args[1:], strict=True)]
-        ptr = cgutils.get_item_pointer2(context, builder, data=ary.data,
-                                        shape=cgutils.unpack_tuple(builder, ary.shape),
-                                        strides=cgutils.unpack_tuple(builder, ary.strides),
-                                        layout=aryty.layout, inds=inds)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fn = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
-            "llvm.prefetch.p0i8")
-        # rw=1 (for writing), locality=3 (keep in all caches), data cache
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 1), ir.Constant(i32, 3),
-                          ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-
-    return types.void(array, row, col), codegen
-
-
-@njit(inline="always")
-def _prefetch_row(matrix, row):
-    dim = matrix.shape[1]
-    for d in range(0, dim, 16):
-        _prefetch(matrix, row, d)
-    _prefetch(matrix, row, dim - 1)
 
 
 @njit(inline="always")

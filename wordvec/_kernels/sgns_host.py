@@ -179,7 +179,8 @@ def _build_entry():
 
 
 _HERE = Path(__file__).parent
-NATIVE_KERNEL = NativeKernel("sgns_job", C_ARGS, [_HERE / "sgns.py", Path(__file__)],
+NATIVE_KERNEL = NativeKernel("sgns_job", C_ARGS,
+                             [_HERE / "sgns.py", _HERE / "prefetch.py", Path(__file__)],
                              _build_entry)
 
 _DTYPES = ((np.float32, 2), (np.float32, 2), (np.int32, 1), (np.int64, 1), (np.int64, 1),
