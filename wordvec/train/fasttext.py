@@ -32,27 +32,13 @@ Examples
 >>> model.vectors_.most_similar("kingdomz", topn=3)                        # doctest: +SKIP
 """
 
-import time
-from pathlib import Path
-
 import numpy as np
 
-from .._atomic import read_dir
-from .._kernels.sgns_host import alias_table, sigmoid_table
 from .._memory import check_memory
-from ..corpus import Vocabulary, as_corpus, encode_corpus
 from ..subwords import SubwordVectors, subword_rows, word_means
-from ._checkpoint import check_array, check_finite, checkpoint_file
-from ._params import check_integers, seed_from, source_of
-from .sgns import (
-    _SCHEDULE,
-    SGNS,
-    _check_position,
-    _cores,
-    _Run,
-    keep_probabilities,
-    negative_weights,
-)
+from ._checkpoint import check_array, checkpoint_file
+from ._params import check_integers
+from .sgns import _SCHEDULE, SGNS
 
 _WORD2VEC_ARGS = 16   # syn0 ... seed: the job arguments every word2vec kernel takes first
 _OWN_ARGS = 6         # what `_job_extra` adds: sub_starts, sub_rows, sg and 3 scratch arrays
@@ -104,67 +90,27 @@ class FastText(SGNS):
             raise ValueError(f"need 1 <= minn <= maxn (or maxn=0 for no n-grams), got "
                              f"minn={self.minn}, maxn={self.maxn}")
 
-    # ------------------------------------------------------------------ fit
-    def fit(self, corpus, resume=None):
-        """Learn vectors from `corpus` (a path, a `Corpus`, or an iterable of token lists).
+    # ------------------------------------------------------------------ the matrices
+    # (SGNS.fit's hooks)
+    def _check_memory(self, n_words):
+        check_memory((2 * n_words + self.bucket) * self.dim * 4,
+                     f"FastText needs (2 x {n_words} words + {self.bucket} buckets) x {self.dim} "
+                     f"dimensions x 4 bytes")
 
-        `resume`, Ctrl-C and divergence behave as in `SGNS.fit`. Returns self.
-        """
-        self._validate()
-        corpus = as_corpus(corpus)
-        threads = self.threads or _cores()
-        clock = [time.perf_counter()]
-        if resume is not None:
-            state = read_dir(lambda: self._read_checkpoint(resume))
-            vocab, seed = state["vocab"], state["seed"]
-        else:
-            seed = seed_from(self.random_state)
-            vocab = Vocabulary.build(corpus, self.min_count, self.max_vocab, self.progress)
-            n = len(vocab)
-            check_memory((2 * n + self.bucket) * self.dim * 4,
-                         f"FastText needs (2 x {n} words + {self.bucket} buckets) x {self.dim} "
-                         f"dimensions x 4 bytes")
+    def _prepare(self, vocab):
         self._subwords = subword_rows(vocab.words, self.minn, self.maxn, self.bucket)
-        clock.append(time.perf_counter())
-        enc = encode_corpus(corpus, vocab, progress=self.progress)
-        clock.append(time.perf_counter())
-        try:
-            if resume is not None:
-                if state["raw_total"] != enc.raw_total:
-                    raise ValueError(f"{resume}: checkpoint was made on a corpus of "
-                                     f"{state['raw_total']} words, this one has {enc.raw_total}")
-                syn0, syn1 = state["syn0"], state["syn1"]
-            else:
-                rng = np.random.default_rng(seed)
-                syn0 = rng.random((len(vocab) + self.bucket, self.dim), dtype=np.float32)
-                syn0 -= np.float32(0.5)
-                syn0 *= np.float32(2.0 / self.dim)
-                syn1 = np.zeros((len(vocab), self.dim), np.float32)
-                state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
-                         "job_loss": None, "job_pairs": None}
-            run = _Run(self, enc, vocab, seed, syn0, syn1, threads,
-                       keep=keep_probabilities(vocab.counts, self.sample),
-                       alias=alias_table(negative_weights(vocab.counts)), sig=sigmoid_table())
-            if resume is not None:
-                _check_position(state, run, Path(resume) / "state.json")
-            cpu = time.process_time()
-            run.train(state)
-            clock.append(time.perf_counter())
-            cpu = time.process_time() - cpu
-        finally:
-            enc.close()
-        check_finite("the end", f"alpha={self.alpha}", syn0, syn1)
-        self.timings_ = dict(zip(("vocabulary", "encoding", "training"), np.diff(clock).tolist(),
-                                 strict=True), training_cpu=cpu)
-        self.vocabulary_ = vocab
-        n = len(vocab)
-        self.vectors_ = SubwordVectors(vocab.words, word_means(syn0, *self._subwords),
-                                       syn0[n:], self.minn, self.maxn, vocab.counts)
-        self.vectors_.source = source_of(self, self._FAMILY)
-        self.output_vectors_ = syn1
-        self.loss_history_ = np.asarray(run.loss_history, dtype=np.float64)
-        self.pairs_history_ = np.asarray(run.pairs_history, dtype=np.int64)
-        return self
+
+    def _input_matrix(self, rng, n_words):
+        """Word and bucket rows, uniform in [-1, 1) / dim."""
+        syn0 = rng.random((n_words + self.bucket, self.dim), dtype=np.float32)
+        syn0 -= np.float32(0.5)
+        syn0 *= np.float32(2.0 / self.dim)
+        return syn0
+
+    def _vectors(self, vocab, syn0):
+        """Each word's mean of its subword rows, and the bucket rows as the n-grams."""
+        return SubwordVectors(vocab.words, word_means(syn0, *self._subwords),
+                              syn0[len(vocab):], self.minn, self.maxn, vocab.counts)
 
     # ------------------------------------------------------------------ the kernel
     def _job_function(self):

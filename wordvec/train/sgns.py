@@ -237,10 +237,8 @@ class SGNS(ParamsMixin):
         else:
             seed = seed_from(self.random_state)
             vocab = self._vocabulary(corpus)
-            n = len(vocab)
-            k = 3 if self.hs else 2
-            check_memory(k * n * self.dim * 4,
-                         f"SGNS needs {k} x {n} words x {self.dim} dimensions x 4 bytes")
+            self._check_memory(len(vocab))
+        self._prepare(vocab)
         clock.append(time.perf_counter())
         enc = self._encode(corpus, vocab)
         clock.append(time.perf_counter())
@@ -251,11 +249,8 @@ class SGNS(ParamsMixin):
                                      f"{state['raw_total']} words, this one has {enc.raw_total}")
                 syn0, syn1, syn1hs = state["syn0"], state["syn1"], state["syn1hs"]
             else:
-                rng = np.random.default_rng(seed)
-                syn0 = rng.random((len(vocab), self.dim), dtype=np.float32)
-                syn0 -= np.float32(0.5)
-                syn0 /= np.float32(self.dim)
-                syn1 = np.zeros_like(syn0)
+                syn0 = self._input_matrix(np.random.default_rng(seed), len(vocab))
+                syn1 = np.zeros((len(vocab), self.dim), np.float32)
                 syn1hs = np.zeros((len(vocab) - 1 if self.hs else 0, self.dim), np.float32)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
@@ -276,7 +271,7 @@ class SGNS(ParamsMixin):
         self.timings_ = dict(zip(("vocabulary", "encoding", "training"), np.diff(clock).tolist(),
                                  strict=True), training_cpu=cpu)
         self.vocabulary_ = vocab
-        self.vectors_ = Vectors(vocab.words, syn0, vocab.counts)
+        self.vectors_ = self._vectors(vocab, syn0)
         self.vectors_.source = source_of(self, self._FAMILY)
         self.output_vectors_ = syn1
         self.hs_vectors_ = syn1hs if self.hs else None
@@ -294,6 +289,27 @@ class SGNS(ParamsMixin):
 
     def _run_class(self):
         return _Run
+
+    # ------------------------------------------------------------------ the matrices
+    # (hooks: FastText's input matrix has n-gram rows beside the words')
+    def _check_memory(self, n_words):
+        k = 3 if self.hs else 2
+        check_memory(k * n_words * self.dim * 4,
+                     f"SGNS needs {k} x {n_words} words x {self.dim} dimensions x 4 bytes")
+
+    def _prepare(self, vocab):
+        """What the model needs of the vocabulary (new or resumed) before the corpus pass."""
+
+    def _input_matrix(self, rng, n_words):
+        """The input vectors at the start: uniform in [-0.5, 0.5) / dim."""
+        syn0 = rng.random((n_words, self.dim), dtype=np.float32)
+        syn0 -= np.float32(0.5)
+        syn0 /= np.float32(self.dim)
+        return syn0
+
+    def _vectors(self, vocab, syn0):
+        """`vectors_` from the trained input matrix."""
+        return Vectors(vocab.words, syn0, vocab.counts)
 
     # ------------------------------------------------------------------ the kernel
     _FAMILY = "sgns"   # checkpoints are "wordvec-sgns-checkpoint" folders
