@@ -3,12 +3,9 @@
 else through the numba dispatcher, with the same results. Its tables are SGNS's (`sgns_host`).
 """
 
-from pathlib import Path
-
 import numpy as np
 
-from .native import NativeKernel
-from .sgns_host import check_job_arrays
+from .sgns_host import check_job_arrays, word2vec_kernel
 
 
 def scratch_buffers(dim, max_len):
@@ -31,18 +28,7 @@ C_ARGS = (
 )
 
 
-def _build_entry():
-    from .fasttext import c_entry
-
-    return c_entry()
-
-
-_HERE = Path(__file__).parent
-NATIVE_KERNEL = NativeKernel(
-    "fasttext_job", C_ARGS,
-    [_HERE / "fasttext.py", _HERE / "sgns.py", _HERE / "sgns_host.py", _HERE / "prefetch.py",
-     Path(__file__)],
-    _build_entry)
+NATIVE_KERNEL = word2vec_kernel("fasttext_job", C_ARGS, "fasttext", __file__)
 
 _SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 1), (np.float32, 1))
 

@@ -6,6 +6,7 @@ Both run the same compiled code and give the same vectors.
 """
 
 import heapq
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
@@ -182,6 +183,20 @@ _HERE = Path(__file__).parent
 NATIVE_KERNEL = NativeKernel("sgns_job", C_ARGS,
                              [_HERE / "sgns.py", _HERE / "prefetch.py", Path(__file__)],
                              _build_entry)
+
+
+def word2vec_kernel(name, c_args, module, host):
+    """The `NativeKernel` of another word2vec kernel: `name` (its C-ABI arguments `c_args`)
+    compiled by `<module>.c_entry` from `_kernels/<module>.py`, whose code draws on SGNS's
+    (`sgns.py`, its tables here, `prefetch.py`), called from the file `host` (its `*_host.py`,
+    whose C_ARGS it compiles against)."""
+
+    def build():
+        return import_module(f".{module}", __package__).c_entry()
+
+    return NativeKernel(name, c_args, [_HERE / f"{module}.py", _HERE / "sgns.py",
+                                       _HERE / "sgns_host.py", _HERE / "prefetch.py", Path(host)],
+                        build)
 
 _DTYPES = ((np.float32, 2), (np.float32, 2), (np.int32, 1), (np.int64, 1), (np.int64, 1),
            (np.float32, 1), (np.uint32, 1), (np.int32, 1), (np.float32, 2))
