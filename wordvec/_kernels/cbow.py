@@ -16,8 +16,7 @@ as a shared library by `native.py`.
 import numpy as np
 from numba import njit
 
-from .sgns import _draw_negative, _hs_update, _prefetch_row, _subsample
-from .sgns_host import EXP_TABLE_SIZE, MAX_EXP
+from .sgns import _draw_negative, _hs_update, _negative_gradient, _prefetch_row, _subsample
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
@@ -38,8 +37,6 @@ def cbow_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     inc = np.uint64(11)
     sh16 = np.uint64(16)
     uwin = np.uint64(window)
-    fmax = np.float32(MAX_EXP)
-    scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
     one = np.float32(1.0)
     zero = np.float32(0.0)
     hs = code_ends.shape[0] > 0
@@ -95,18 +92,8 @@ def cbow_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                 f = zero
                 for d in range(dim):
                     f += neu1[d] * syn1[t, d]
-                lab = one if k == 0 else zero
-                if f > fmax:
-                    g = (lab - one) * lr
-                    loss += f if k > 0 else 0.0
-                elif f < -fmax:
-                    g = lab * lr
-                    loss += -f if k == 0 else 0.0
-                else:
-                    # clamped: a NaN f (diverged training) must not index outside
-                    j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
-                    g = (lab - sig[0, j]) * lr
-                    loss += sig[1, j] if k == 0 else sig[2, j]
+                g, lk = _negative_gradient(f, one if k == 0 else zero, lr, sig)
+                loss += lk
                 for d in range(dim):
                     neu1e[d] += g * syn1[t, d]
                     syn1[t, d] += g * neu1[d]

@@ -22,8 +22,7 @@ a C-ABI entry point (`fasttext_host.C_ARGS`), kept as a shared library by `nativ
 import numpy as np
 from numba import njit
 
-from .sgns import _draw_negative, _prefetch_row, _subsample
-from .sgns_host import EXP_TABLE_SIZE, MAX_EXP
+from .sgns import _draw_negative, _negative_gradient, _prefetch_row, _subsample
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
@@ -56,8 +55,6 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
     """
     dim = syn0.shape[1]
     n_words = np.uint64(neg_cut.shape[0])
-    fmax = np.float32(MAX_EXP)
-    scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
     mult = np.uint64(25214903917)
     inc = np.uint64(11)
     sh16 = np.uint64(16)
@@ -115,18 +112,8 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
                     f = zero
                     for d in range(dim):
                         f += hid[d] * syn1[t, d]
-                    lab = one if k == 0 else zero
-                    if f > fmax:
-                        g = (lab - one) * lr
-                        loss += f if k > 0 else 0.0
-                    elif f < -fmax:
-                        g = lab * lr
-                        loss += -f if k == 0 else 0.0
-                    else:
-                        # clamped: a NaN f (diverged training) must not index outside
-                        j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
-                        g = (lab - sig[0, j]) * lr
-                        loss += sig[1, j] if k == 0 else sig[2, j]
+                    g, lk = _negative_gradient(f, one if k == 0 else zero, lr, sig)
+                    loss += lk
                     for d in range(dim):
                         grad[d] += g * syn1[t, d]
                         syn1[t, d] += g * hid[d]

@@ -9,7 +9,8 @@ locks). Its random stream is a 64-bit LCG (as in the C tool) seeded per job by t
 a job's draws do not depend on which thread runs it.
 
 With a Huffman tree (`sgns_host.huffman_tree`) the job also trains hierarchical softmax
-(`_hs_update`, shared with CBOW), beside negative sampling or alone (`negative=0`).
+(`_hs_update`, shared with CBOW), beside negative sampling or alone (`negative=0`). The step
+of one negative-sampling target (`_negative_gradient`) is shared with CBOW and fastText.
 
 `c_entry` compiles the same function behind a C-ABI entry point, which `native.py` keeps as a
 shared library; `sgns_host.job_function` picks that or the numba dispatcher.
@@ -86,6 +87,31 @@ def _hs_update(h, syn1hs, codes, points, e0, e1, lr, sig, err):
     return loss
 
 
+@njit(inline="always")
+def _negative_gradient(f, lab, lr, sig):
+    """Negative sampling's step for one target of label `lab` (1 for the true word, 0 for a
+    drawn one) at the dot product `f`: returns `(g, loss)`, `g = (lab - sigmoid(f)) * lr` the
+    scale of the target row's and the input's updates and `loss = -log sigmoid(+-f)`, the
+    sigmoid read from `sig` and saturated beyond |MAX_EXP| (loss |f| on the wrong side)."""
+    fmax = np.float32(MAX_EXP)
+    scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    # The table is read before branching, at f clamped to [-MAX_EXP, MAX_EXP] (where it is
+    # used, f itself): read inside a branch, the kernels calling this in their innermost loop
+    # kept numba's reference counts, which the native library cannot have. Clamped again: a
+    # NaN f (diverged training) must not index outside.
+    j = min(max(int((min(max(f, -fmax), fmax) + fmax) * scale), 0), EXP_TABLE_SIZE)
+    s0 = sig[0, j]
+    s1 = sig[1, j]
+    s2 = sig[2, j]
+    if f > fmax:
+        return (lab - one) * lr, f if lab == zero else 0.0
+    if f < -fmax:
+        return lab * lr, -f if lab == one else 0.0
+    return (lab - s0) * lr, s1 if lab == one else s2
+
+
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, window, negative,
              alpha, min_alpha, raw_offset, raw_span, seed, syn1hs, codes, points, code_ends, sen,
@@ -135,8 +161,6 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     inc = np.uint64(11)
     sh16 = np.uint64(16)
     uwin = np.uint64(window)
-    fmax = np.float32(MAX_EXP)
-    scale = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2)
     one = np.float32(1.0)
     zero = np.float32(0.0)
     hs = code_ends.shape[0] > 0
@@ -217,19 +241,9 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
                         gk[k] = zero
                         if tgt[k] < 0:
                             continue
-                        f = fk[k]
-                        lab = label[k]
-                        if f > fmax:
-                            gk[k] = (lab - one) * lr
-                            loss += f if lab == zero else 0.0
-                        elif f < -fmax:
-                            gk[k] = lab * lr
-                            loss += -f if lab == one else 0.0
-                        else:
-                            # clamped: a NaN f (diverged training) must not index outside
-                            j = min(max(int((f + fmax) * scale), 0), EXP_TABLE_SIZE)
-                            gk[k] = (lab - sig[0, j]) * lr
-                            loss += sig[1, j] if lab == one else sig[2, j]
+                        g, lk = _negative_gradient(fk[k], label[k], lr, sig)
+                        gk[k] = g
+                        loss += lk
                     for k in range(k1):
                         g = gk[k]
                         for d in range(dim):
