@@ -22,7 +22,14 @@ a C-ABI entry point (`fasttext_host.C_ARGS`), kept as a shared library by `nativ
 import numpy as np
 from numba import njit
 
-from .sgns import _draw_negative, _negative_gradient, _prefetch_row, _subsample
+from .sgns import (
+    _draw_negative,
+    _negative_gradient,
+    _prefetch_row,
+    _reduced_window,
+    _sentence_rate,
+    _subsample,
+)
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
@@ -55,10 +62,6 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
     """
     dim = syn0.shape[1]
     n_words = np.uint64(neg_cut.shape[0])
-    mult = np.uint64(25214903917)
-    inc = np.uint64(11)
-    sh16 = np.uint64(16)
-    uwin = np.uint64(window)
     one = np.float32(1.0)
     zero = np.float32(0.0)
     r = np.uint64(seed)
@@ -66,14 +69,11 @@ def fasttext_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, si
     examples = 0
     for s in range(len(ends)):
         start = ends[s - 1] if s > 0 else 0
-        lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_starts[s]) / raw_span))
+        lr = _sentence_rate(alpha, min_alpha, raw_offset + raw_starts[s], raw_span)
         n, r = _subsample(ids, start, ends[s], keep, sen, r)
         for i in range(n):
             word = sen[i]
-            r = r * mult + inc
-            b = np.int64((r >> sh16) % uwin)
-            lo = max(0, i - window + b)
-            hi = min(n, i + window + 1 - b)
+            lo, hi, r = _reduced_window(r, i, n, window)
             if hi - lo <= 1:
                 continue
             # the rows the next window adds (a cache miss each, in a matrix of ~bucket rows)

@@ -57,6 +57,22 @@ def _subsample(ids, start, stop, keep, sen, r):
 
 
 @njit(inline="always")
+def _sentence_rate(alpha, min_alpha, raw_done, raw_span):
+    """The learning rate of a sentence starting `raw_done` raw words into the run: linear
+    from `alpha` to `min_alpha` over `raw_span`, as word2vec's schedule."""
+    return np.float32(alpha - (alpha - min_alpha) * (raw_done / raw_span))
+
+
+@njit(inline="always")
+def _reduced_window(r, i, n, window):
+    """word2vec's random window around position `i` of a sentence of `n` words: one LCG draw
+    b in [0, window) shrinks it to [lo, hi); returns (lo, hi, r)."""
+    r = r * np.uint64(25214903917) + np.uint64(11)
+    b = np.int64((r >> np.uint64(16)) % np.uint64(window))
+    return max(0, i - window + b), min(n, i + window + 1 - b), r
+
+
+@njit(inline="always")
 def _hs_update(h, syn1hs, codes, points, e0, e1, lr, sig, err):
     """Hierarchical softmax of one example, as word2vec.c and gensim train it: `h` (dim,)
     walks the target word's path (`codes[e0:e1]`, `points[e0:e1]`), each inner node's row
@@ -157,10 +173,6 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     dim = syn0.shape[1]
     n_words = np.uint64(neg_cut.shape[0])
     k1 = negative + 1
-    mult = np.uint64(25214903917)
-    inc = np.uint64(11)
-    sh16 = np.uint64(16)
-    uwin = np.uint64(window)
     one = np.float32(1.0)
     zero = np.float32(0.0)
     hs = code_ends.shape[0] > 0
@@ -171,14 +183,11 @@ def sgns_job(syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig, w
     pairs = 0
     for s in range(len(ends)):
         start = ends[s - 1] if s > 0 else 0
-        lr = np.float32(alpha - (alpha - min_alpha) * ((raw_offset + raw_starts[s]) / raw_span))
+        lr = _sentence_rate(alpha, min_alpha, raw_offset + raw_starts[s], raw_span)
         n, r = _subsample(ids, start, ends[s], keep, sen, r)
         for i in range(n):
             word = sen[i]
-            r = r * mult + inc
-            b = np.int64((r >> sh16) % uwin)
-            lo = max(0, i - window + b)
-            hi = min(n, i + window + 1 - b)
+            lo, hi, r = _reduced_window(r, i, n, window)
             if hi - lo <= 1:
                 continue
             e0 = code_ends[word - 1] if hs and word > 0 else 0
