@@ -16,6 +16,7 @@ as a shared library by `native.py`.
 import numpy as np
 from numba import njit
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
 from .sgns import (
     _draw_negative,
     _hs_update,

@@ -13,6 +13,8 @@ drained, `table[:n]` holds `(key, value)` rows sorted by key.
 import numba
 import numpy as np
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
+
 EMPTY = 0
 
 

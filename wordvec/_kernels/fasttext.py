@@ -22,6 +22,7 @@ a C-ABI entry point (`fasttext_host.C_ARGS`), kept as a shared library by `nativ
 import numpy as np
 from numba import njit
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
 from .sgns import (
     _draw_negative,
     _negative_gradient,

@@ -20,6 +20,8 @@ keeps as shared libraries; `glove_host` picks those or the numba dispatcher.
 import numba
 import numpy as np
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
+
 _FLAGS = {"contract", "arcp", "reassoc"}   # vectorised dot products; NaN checks kept
 
 

@@ -13,6 +13,7 @@ ends the search instead of reading outside the maps.
 import numpy as np
 from numba import njit
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
 from .prefetch import prefetch_row_for_reading
 
 

@@ -19,6 +19,7 @@ shared library; `sgns_host.job_function` picks that or the numba dispatcher.
 import numpy as np
 from numba import njit
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
 from .prefetch import prefetch_row_for_writing as _prefetch_row
 from .sgns_host import ALIAS_BITS, EXP_TABLE_SIZE, MAX_EXP
 

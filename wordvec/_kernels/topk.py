@@ -3,6 +3,8 @@
 import numpy as np
 from numba import njit
 
+from . import numba_cache  # noqa: F401 (keys numba's cache by every kernel source)
+
 
 @njit(nogil=True, cache=True, error_model="numpy")
 def top_k_rows(scores, k, exclude, ids, best):
