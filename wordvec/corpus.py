@@ -9,8 +9,11 @@ API
 `Corpus(source, max_sentence_length=10000, tokenize="whitespace")`
     A re-iterable stream of sentences (lists of str). `source` is a file (plain, `.gz` or
     `.bz2`, chosen by extension), a folder of such files (read in sorted name order, hidden
-    files skipped), `"-"` for stdin (spooled to a temporary file on first use, so it can be
-    read again), or any re-iterable of token lists (a list of lists, for tests). Lines longer
+    files skipped), `"-"` for stdin (spooled to a temporary file in `$TMPDIR` on first use,
+    so it can be read again), or any re-iterable of token lists (a list of lists, for tests).
+    The spool stops with `WordvecError` (and is removed) before it leaves less than
+    `SPOOL_MARGIN` (1 GiB, or 5% of a smaller filesystem) free, or once it passes
+    `$WORDVEC_MAX_SPOOL` bytes (a size like "20G") when that is set. Lines longer
     than `max_sentence_length` tokens are cut into sentences of exactly that many (and a
     shorter last one), never dropped, as word2vec and gensim cut at 10,000; such a line is
     read in pieces, so a 50 MB line takes about as much memory as 50 MB of short lines.
@@ -70,14 +73,18 @@ from pathlib import Path
 
 import numpy as np
 
+from ._size import format_size, parse_size
 from ._slices import read_elements
-from .errors import FormatError
+from .errors import FormatError, WordvecError
 
 BLOCK_CHARS = 1 << 20  # characters of text read at once
 MAX_WORD = BLOCK_CHARS // 4  # a longer unfinished line is cut at a space; no word is longer
 TOKENIZE = ("whitespace", "lower", "words")
 _WORD = re.compile(r"[^\W_]+")  # a run of letters and digits, in any script
 _PUNCT_END = re.compile(r"^[^\w\s]+\w|\w[^\w\s]+$")  # a word with punctuation at an end
+SPOOL_BLOCK = 1 << 20   # bytes of stdin copied to its spool at once
+SPOOL_MARGIN = 1 << 30  # free bytes a stdin spool leaves on its filesystem (5% of a smaller one)
+MAX_SPOOL = "WORDVEC_MAX_SPOOL"  # the environment variable bounding a stdin spool, in bytes
 
 
 def words(text):
@@ -251,11 +258,19 @@ class Corpus:
         if self._spool is None:
             from ._atomic import open_private
 
+            limit = os.environ.get(MAX_SPOOL)
+            limit = None if limit is None else parse_size(limit, MAX_SPOOL)
             # Locked while this process lives: a later run removes it if this one is killed.
-            name, self._spool_lock = open_private("wordvec-stdin-", ".txt", folder=False)
-            with open(name, "wb") as out:
-                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
-            self._spool = name
+            name, lock = open_private("wordvec-stdin-", ".txt", folder=False)
+            try:
+                with open(name, "wb") as out:
+                    _spool(sys.stdin.buffer, out, limit)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+                os.close(lock)
+                raise
+            self._spool, self._spool_lock = name, lock
         return self._spool
 
     def __del__(self):
@@ -320,6 +335,31 @@ class Corpus:
                                     "(pass a file path to read text)")
                 if sentence:
                     yield from self._chunks(list(sentence))
+
+
+def _spool(source, out, limit):
+    """Copy the binary stream `source` into the open file `out` in blocks of `SPOOL_BLOCK`.
+
+    `WordvecError` naming <stdin> once more than `limit` bytes (None: no limit) arrive, or
+    before a block would leave less than `SPOOL_MARGIN` (5% of a smaller filesystem) free
+    where `out` lies: an endless stream (`yes | wordvec train -`) must not fill the disk.
+    """
+    stat = os.fstatvfs(out.fileno())
+    margin = min(SPOOL_MARGIN, stat.f_blocks * stat.f_frsize // 20)
+    done = 0
+    while block := source.read(SPOOL_BLOCK):
+        done += len(block)
+        if limit is not None and done > limit:
+            raise WordvecError(f"<stdin>: more than {format_size(limit)} read, past the "
+                               f"{MAX_SPOOL} limit on spooling stdin; give the corpus as a "
+                               f"file instead, or raise {MAX_SPOOL}")
+        stat = os.fstatvfs(out.fileno())
+        if stat.f_bavail * stat.f_frsize - len(block) < margin:
+            raise WordvecError(f"<stdin>: {format_size(done)} read; spooling more to "
+                               f"{os.path.dirname(out.name)} would leave less than "
+                               f"{format_size(margin)} free on its filesystem; give the corpus "
+                               f"as a file instead, or set TMPDIR to a roomier folder")
+        out.write(block)
 
 
 def as_corpus(corpus):
