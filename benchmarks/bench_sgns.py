@@ -17,15 +17,20 @@ the ratios, which are measured in the same run, and look at the load printed wit
     python benchmarks/bench_sgns.py data/bench.txt            # the acceptance run
     python benchmarks/bench_sgns.py data/bench.txt --lines 200000 --epochs 1 --no-eval
     python benchmarks/bench_sgns.py data/bench.txt --model cbow   # CBOW against gensim sg=0
+    python benchmarks/bench_sgns.py data/bench.txt --model cbow --gensim-input iterable
     python benchmarks/bench_sgns.py data/bench.txt --hs   # hierarchical softmax, negative 0
 
-`--hs` trains both tools with hierarchical softmax alone (`hs=1, negative=0`).
+`--hs` trains both tools with hierarchical softmax alone (`hs=1, negative=0`). Both tools
+start at the same learning rate: `--alpha`, by default wordvec's for the model (0.025 for
+skip-gram, 0.05 for CBOW as in word2vec.c; gensim's own default is 0.025 for both).
 A caveat on gensim's quality numbers: in `corpus_file` mode each of its W workers decays the
 learning rate by its own words over all the corpus's (`word2vec_corpusfile.pyx`:
 `get_next_alpha(..., total_words, ..., expected_words, ...)` with the worker's count against
 the whole epoch's), so an epoch's rate falls only 1/W of the way word2vec's schedule (and
 wordvec's) falls: with 2 workers it trains at a higher rate, which helps CBOW on `bench`.
-`--gensim-threads 1` runs gensim with word2vec's schedule (slower, so compare the quality).
+`--gensim-input iterable` has gensim read the corpus as Python sentences (`LineSentence`), its
+usual mode, whose schedule is word2vec's (slower, so compare the quality), and
+`--gensim-threads 1` runs `corpus_file` mode with word2vec's schedule.
 """
 
 import argparse
@@ -59,7 +64,14 @@ def warm_up(model, hs):
     print(json.dumps({"base_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def worker(trainer, corpus, epochs, threads, do_eval, kind, hs):
+def default_alpha(kind):
+    """wordvec's initial learning rate for the model: the rate both tools start at."""
+    from wordvec import CBOW, SGNS
+
+    return (CBOW if kind == "cbow" else SGNS)().alpha
+
+
+def worker(trainer, corpus, epochs, threads, do_eval, kind, hs, alpha, gensim_input):
     """Train once in this process and print a JSON line of measurements."""
     result = {"trainer": trainer}
     settings = {**SETTINGS, "negative": 0} if hs else SETTINGS
@@ -68,7 +80,7 @@ def worker(trainer, corpus, epochs, threads, do_eval, kind, hs):
 
         trainer = CBOW if kind == "cbow" else SGNS
         model = trainer(epochs=epochs, threads=threads, random_state=1, progress=False, hs=hs,
-                        **settings).fit(corpus)
+                        alpha=alpha, **settings).fit(corpus)
         result["train_s"] = model.timings_["training"]
         result["cpu_s"] = model.timings_["training_cpu"]
         result["prepare_s"] = model.timings_["vocabulary"] + model.timings_["encoding"]
@@ -84,12 +96,24 @@ def worker(trainer, corpus, epochs, threads, do_eval, kind, hs):
         model = Word2Vec(sg=int(kind == "sgns"), vector_size=s["dim"], window=s["window"],
                          negative=s["negative"], hs=int(hs),
                          sample=s["sample"], min_count=s["min_count"], epochs=epochs,
-                         workers=threads, seed=1)
+                         workers=threads, seed=1, alpha=alpha)
+        if gensim_input == "iterable":
+            from gensim.models.word2vec import LineSentence
+
+            # word2vec's sentences of at most 10,000 words, as in corpus_file mode
+            sentences = LineSentence(corpus)
+            source, counts = {"corpus_iterable": sentences}, {}
+        else:
+            source, counts = {"corpus_file": corpus}, None
         t = time.perf_counter()
-        model.build_vocab(corpus_file=corpus)
+        model.build_vocab(**source)
         result["prepare_s"] = time.perf_counter() - t
+        if counts is None:
+            counts = {"total_words": model.corpus_total_words}
+        else:
+            counts = {"total_examples": model.corpus_count}
         t, cpu = time.perf_counter(), time.process_time()
-        model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=epochs)
+        model.train(**source, **counts, epochs=epochs)
         result["train_s"] = time.perf_counter() - t
         result["cpu_s"] = time.process_time() - cpu
         result["words"] = int(model.corpus_total_words)
@@ -124,6 +148,12 @@ def main():
                         help="hierarchical softmax instead of negative sampling (negative 0)")
     parser.add_argument("--gensim-threads", type=int,
                         help="gensim's workers [--threads]; 1 gives it word2vec's schedule")
+    parser.add_argument("--gensim-input", choices=["file", "iterable"], default="file",
+                        help="gensim reads corpus_file= (its fastest mode, the default) or "
+                             "LineSentence (its usual mode, word2vec's schedule)")
+    parser.add_argument("--alpha", type=float,
+                        help="initial learning rate of both tools [wordvec's for the model: "
+                             "0.025 sgns, 0.05 cbow]")
     parser.add_argument("--worker", choices=["wordvec", "gensim", "warm-up"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -132,7 +162,7 @@ def main():
         return warm_up(args.model, args.hs)
     if args.worker:
         return worker(args.worker, corpus, args.epochs, args.threads, not args.no_eval,
-                      args.model, args.hs)
+                      args.model, args.hs, args.alpha, args.gensim_input)
 
     tmp = None
     if args.lines:
@@ -145,8 +175,10 @@ def main():
         tmp.close()
         corpus = tmp.name
     gensim_threads = args.gensim_threads or args.threads
+    alpha = args.alpha or default_alpha(args.model)
     print(f"{args.model}{' hs' if args.hs else ''}: corpus {corpus}, {args.epochs} epochs, "
-          f"{args.threads} threads (gensim {gensim_threads}); "
+          f"alpha {alpha}, {args.threads} threads (gensim {gensim_threads}, "
+          f"{args.gensim_input} input); "
           f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for _ in range(2):  # the first builds the kernel, the second measures the libraries
         out = subprocess.run([sys.executable, __file__, corpus, "--worker", "warm-up",
@@ -159,7 +191,8 @@ def main():
             for trainer in ("wordvec", "gensim"):
                 threads = gensim_threads if trainer == "gensim" else args.threads
                 cmd = [sys.executable, __file__, corpus, "--worker", trainer, "--epochs",
-                       str(args.epochs), "--threads", str(threads), "--model", args.model]
+                       str(args.epochs), "--threads", str(threads), "--model", args.model,
+                       "--alpha", str(alpha), "--gensim-input", args.gensim_input]
                 if args.hs:
                     cmd.append("--hs")
                 if args.no_eval:

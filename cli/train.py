@@ -48,7 +48,7 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.option("--min-count", type=COUNT, help="Ignore words seen fewer times [5].")
 @click.option("--max-vocab", type=COUNT, help="Keep at most this many words [all].")
 @click.option("--epochs", type=COUNT, help="Passes over the corpus [5; glove 25].")
-@click.option("--alpha", type=POSITIVE, help="Initial learning rate [0.025; glove 0.05].")
+@click.option("--alpha", type=POSITIVE, help="Initial learning rate [0.025; cbow and glove 0.05].")
 @click.option("--threads", type=COUNT, help="Worker threads [all cores].")
 @click.option("--seed", type=SEED,
               help="Random seed. With --threads 1 the output is bit-for-bit reproducible; with "
@@ -107,7 +107,8 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
       sgns           word2vec skip-gram: --dim 100 --window 5 --negative 5 --no-hs
                      --sample 0.001 --min-count 5 --epochs 5 --alpha 0.025
                      (falling to 0.0001); --hs --negative 0: hierarchical softmax alone
-      cbow           word2vec CBOW: sgns's, and --cbow-mean
+      cbow           word2vec CBOW: sgns's, but --alpha 0.05 (word2vec's for CBOW),
+                     and --cbow-mean
       fasttext       fastText subwords, skip-gram (fasttext-cbow: CBOW): sgns's (but no
                      hierarchical softmax), and --minn 3 --maxn 6 --bucket 2000000
       glove          GloVe: --dim 100 --window 10 --min-count 5 --epochs 25 --alpha 0.05

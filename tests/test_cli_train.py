@@ -98,15 +98,23 @@ def test_the_defaults_in_train_help_are_the_estimators_defaults():
         return float(text) == value
 
     sgns, glove = wordvec.SGNS().get_params(), wordvec.GloVe().get_params()
+    cbow = wordvec.CBOW().get_params()
     checked = 0
     for option in train.params:
         help_text = getattr(option, "help", None) or ""
         found = re.search(r"\[([^\]]+)\]\.?$", help_text)
         if option.name not in set(_PARAMS) | set(_GLOVE) or not found:
             continue
-        first, _, for_glove = found.group(1).partition("; glove ")
+        first, _, others = found.group(1).partition("; ")
+        for_cbow = for_glove = ""
+        if others:  # "glove X" or "cbow and glove X"
+            models, _, value = others.rpartition(" ")
+            assert set(models.split(" and ")) <= {"cbow", "glove"}, option.name
+            for_cbow = value if "cbow" in models else ""
+            for_glove = value if "glove" in models else ""
         if option.name in _PARAMS and not help_text.startswith("GloVe:"):
             assert same(first, sgns[_PARAMS[option.name]]), option.name
+            assert same(for_cbow or first, cbow[_PARAMS[option.name]]), option.name
             checked += 1
         if option.name in _GLOVE and not help_text.startswith("SGNS:"):
             assert same(for_glove or first, glove[_GLOVE[option.name]]), option.name
@@ -132,10 +140,12 @@ def test_the_models_in_train_help_list_their_real_defaults():
     for name, text in entries.items():
         estimator, names = estimators[name]
         params = estimator().get_params()
-        if "sgns's" in text:
-            text = entries["sgns"].split(";")[0].replace("--no-hs", "") + " " + text
-        for option, value in re.findall(r"(--[a-z-]+)(?: ([0-9][0-9.eG]*|[a-z]+(?=\s|$)))?",
-                                        text.split(";")[0] if name == "sgns" else text):
+        pattern = r"(--[a-z-]+)(?: ([0-9][0-9.eG]*|[a-z]+(?=\s|$)))?"
+        named = {}
+        if "sgns's" in text:  # sgns's options, then the model's own, which override them
+            named.update(re.findall(pattern, entries["sgns"].split(";")[0].replace("--no-hs", "")))
+        named.update(re.findall(pattern, text.split(";")[0] if name == "sgns" else text))
+        for option, value in named.items():
             if option in flags:
                 key, want = flags[option]
                 assert params[key] is want, (name, option)

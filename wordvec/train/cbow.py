@@ -25,7 +25,8 @@ class CBOW(SGNS):
     """Word2vec CBOW with negative sampling (or hierarchical softmax); `fit(corpus)` learns
     `vectors_`.
 
-    Parameters are SGNS's (see `SGNS`), plus:
+    Parameters are SGNS's (see `SGNS`), but `alpha` starts at 0.05, word2vec's rate for CBOW
+    (gensim keeps skip-gram's 0.025; on `bench` 0.05 gives analogy .31 against .23), plus:
 
     cbow_mean : bool
         Average the context vectors (True, word2vec's and gensim's default) or sum them.
@@ -38,7 +39,7 @@ class CBOW(SGNS):
     _SCHEDULE = (*_SCHEDULE, "cbow_mean")
 
     def __init__(self, dim=100, window=5, negative=5, hs=False, sample=1e-3, min_count=5,
-                 max_vocab=None, epochs=5, alpha=0.025, min_alpha=0.0001, cbow_mean=True,
+                 max_vocab=None, epochs=5, alpha=0.05, min_alpha=0.0001, cbow_mean=True,
                  threads=None, random_state=None, progress=True, checkpoint=None,
                  checkpoint_every=None):
         super().__init__(dim=dim, window=window, negative=negative, hs=hs, sample=sample,
