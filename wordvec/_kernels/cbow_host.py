@@ -46,7 +46,7 @@ def job_function():
                         window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
                         syn1hs, codes, points, code_ends, cbow_mean, *scratch):
         arrays = (syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
-        check_job_arrays("cbow_job", arrays, scratch, _SCRATCH_DTYPES, window)
+        check_job_arrays("cbow_job", arrays, scratch, _SCRATCH_DTYPES, window, negative)
         hs = hs_pointers("cbow_job", syn0, (syn1hs, codes, points, code_ends))
         sen, neu1, neu1e, ahead = scratch
         n_words, dim = syn0.shape

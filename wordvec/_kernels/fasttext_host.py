@@ -64,7 +64,7 @@ def job_function():
             raise ValueError("fasttext_job: array sizes do not agree")
         # the word rows of syn0 pass SGNS's checks (a prefix of a C-contiguous matrix is one)
         arrays = (syn0[:n_words], syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
-        check_job_arrays("fasttext_job", arrays, scratch, _SCRATCH_DTYPES, window)
+        check_job_arrays("fasttext_job", arrays, scratch, _SCRATCH_DTYPES, window, negative)
         check_subwords(syn0, n_words, sub_starts, sub_rows)
         sen, hid, grad = scratch
         if hid.shape != (dim,) or grad.shape != (dim,) or negative < 0:

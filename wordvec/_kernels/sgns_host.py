@@ -205,17 +205,19 @@ _SCRATCH_DTYPES = ((np.int32, 1), (np.float32, 2), (np.float32, 2), (np.int64, 1
                    (np.float32, 1))
 
 
-def check_job_arrays(name, arrays, scratch, scratch_dtypes, window):
+def check_job_arrays(name, arrays, scratch, scratch_dtypes, window, negative):
     """`TypeError`/`ValueError` unless the arrays of a word2vec job (`sgns_job`, `cbow_job`:
     syn0 ... sig, then the scratch arrays, `scratch[0]` the sentence buffer) have the dtypes,
-    layout and sizes that the native kernel, which checks nothing, relies on."""
+    layout and sizes that the native kernel, which checks nothing, relies on. With
+    `negative=0` the kernels never read syn1, which may then be empty: `(0, dim)`."""
     for array, (dtype, ndim) in zip(arrays + scratch, _DTYPES + scratch_dtypes, strict=True):
         if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
             raise TypeError(f"{name}: expected a C-contiguous {ndim}-D {dtype.__name__} "
                             f"array, got {array.dtype} {array.shape}")
     syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig = arrays
     n_words = syn0.shape[0]
-    if (syn1.shape != syn0.shape or sig.shape[0] != 3
+    unused = negative == 0 and syn1.shape == (0, syn0.shape[1])
+    if ((syn1.shape != syn0.shape and not unused) or sig.shape[0] != 3
             or not len(keep) == len(neg_cut) == len(neg_alias) == n_words
             or len(ends) != len(raw_starts)):
         raise ValueError(f"{name}: array sizes do not agree")
@@ -241,7 +243,7 @@ def job_function():
                         window, negative, alpha, min_alpha, raw_offset, raw_span, seed,
                         syn1hs, codes, points, code_ends, *scratch):
         arrays = (syn0, syn1, ids, ends, raw_starts, keep, neg_cut, neg_alias, sig)
-        check_job_arrays("sgns_job", arrays, scratch, _SCRATCH_DTYPES, window)
+        check_job_arrays("sgns_job", arrays, scratch, _SCRATCH_DTYPES, window, negative)
         hs = hs_pointers("sgns_job", syn0, (syn1hs, codes, points, code_ends))
         n_words, dim = syn0.shape
         k1 = negative + 1

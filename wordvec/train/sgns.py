@@ -165,8 +165,9 @@ class SGNS(ParamsMixin):
         Sum of `-log sigmoid` over every (pair, target or tree node) trained in each epoch.
     pairs_history_ : ndarray of int64, shape (epochs,)
         (centre, context) pairs trained in each epoch.
-    output_vectors_ : ndarray of float32, shape (n_words, dim)
-        The output (context) vectors of negative sampling.
+    output_vectors_ : ndarray of float32, shape (n_words, dim), or (0, dim) with negative=0
+        The output (context) vectors of negative sampling: empty when there is none (they
+        would stay at zero, so none are allocated).
     hs_vectors_ : ndarray of float32, shape (n_words - 1, dim), or None
         The output vectors of the Huffman tree's inner nodes (None without `hs`).
     timings_ : dict
@@ -250,7 +251,8 @@ class SGNS(ParamsMixin):
                 syn0, syn1, syn1hs = state["syn0"], state["syn1"], state["syn1hs"]
             else:
                 syn0 = self._input_matrix(np.random.default_rng(seed), len(vocab))
-                syn1 = np.zeros((len(vocab), self.dim), np.float32)
+                # negative=0: the kernels never touch the output vectors; none are made
+                syn1 = np.zeros((len(vocab) if self.negative else 0, self.dim), np.float32)
                 syn1hs = np.zeros((len(vocab) - 1 if self.hs else 0, self.dim), np.float32)
                 state = {"epoch": 0, "next_job": 0, "loss_history": [], "pairs_history": [],
                          "job_loss": None, "job_pairs": None}
@@ -293,7 +295,7 @@ class SGNS(ParamsMixin):
     # ------------------------------------------------------------------ the matrices
     # (hooks: FastText's input matrix has n-gram rows beside the words')
     def _check_memory(self, n_words):
-        k = 3 if self.hs else 2
+        k = 1 + (self.negative > 0) + self.hs
         check_memory(k * n_words * self.dim * 4,
                      f"SGNS needs {k} x {n_words} words x {self.dim} dimensions x 4 bytes")
 
@@ -373,9 +375,14 @@ class SGNS(ParamsMixin):
         if len(state["vocab"]) == 0:
             raise FormatError(checkpoint_file(path, state, "vocab.txt"), "empty vocabulary")
         shape = (len(state["vocab"]), self.dim)
-        for name in ("syn0", "syn1"):
-            check_array(checkpoint_file(path, state, f"{name}.npy"), state[name], np.float32,
-                        shape)
+        check_array(checkpoint_file(path, state, "syn0.npy"), state["syn0"], np.float32, shape)
+        # negative=0: no output vectors, (0, dim); or (n_words, dim) of zeros, written before
+        # they were left out, which are dropped
+        full = self.negative or np.shape(state["syn1"])[:1] == shape[:1]
+        check_array(checkpoint_file(path, state, "syn1.npy"), state["syn1"], np.float32,
+                    shape if full else (0, self.dim))
+        if not self.negative:
+            state["syn1"] = np.zeros((0, self.dim), np.float32)
         if self.hs:
             check_array(checkpoint_file(path, state, "syn1hs.npy"), state["syn1hs"], np.float32,
                         (shape[0] - 1, self.dim))
