@@ -1,21 +1,28 @@
 """Phrases: scores by hand on tiny corpora, counts, phrases, scores and joined sentences
-against gensim's `Phrases` on gensim's lee_background.cor, bounded counting, and the CLI
+against gensim's `Phrases` on gensim's lee_background.cor and (with connector words) on the
+`small` corpus, bounded counting, saved models (round trips, damaged files), and the CLI
 through real processes."""
 
 import gzip
+import json
 import math
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
+from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS as GENSIM_CONNECTORS
 from gensim.models.phrases import Phrases as GensimPhrases
 
 from wordvec.corpus import Corpus
-from wordvec.phrases import Phrases
+from wordvec.errors import FormatError, TruncatedFileError
+from wordvec.phrases import ENGLISH_CONNECTOR_WORDS, Phrases, load
 
 TINY = [["new", "york", "is", "big"], ["i", "love", "new", "york"]] * 3
+BANKS = [["the", "bank", "of", "america", "said"], ["out", "of", "the", "blue"]] * 3
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def wordvec_cli(*args, **kwargs):
@@ -26,6 +33,17 @@ def wordvec_cli(*args, **kwargs):
 @pytest.fixture(scope="module")
 def lee(gensim_data):
     path = gensim_data("lee_background.cor")
+    return path, list(Corpus(path))
+
+
+@pytest.fixture(scope="module")
+def small():
+    """The `small` corpus (data/small.txt, else built into the cache) and its sentences."""
+    path = ROOT / "data" / "small.txt"
+    if not path.exists():
+        from wordvec.datasets import build_corpus
+
+        path = build_corpus("small", progress=False)
     return path, list(Corpus(path))
 
 
@@ -70,6 +88,40 @@ def test_unknown_words_and_delimiter():
     assert model.transform([["zzz", "new", "york", "zzz"]]) == [["zzz", "new+york", "zzz"]]
 
 
+def test_connector_words_sit_inside_phrases_never_at_their_ends():
+    model = Phrases(min_count=1, threshold=0.5, connector_words="english",
+                    progress=False).fit(BANKS)
+    table = model.tables_[0]
+    # connectors are not counted as words; a pair spans the connectors between two words
+    assert table.vocab() == {"bank": 3, "america": 3, "said": 3, "out": 3, "blue": 3,
+                             "bank_of_america": 3, "america_said": 3, "out_of_the_blue": 3}
+    assert table.corpus_word_count == 27   # connectors are tokens all the same
+    # every pair: (3 - 1) / (3 * 3) * (5 words + 3 pairs)
+    assert model.phrasegrams_ == pytest.approx(
+        dict.fromkeys(["bank_of_america", "america_said", "out_of_the_blue"], 2 / 9 * 8),
+        rel=1e-15)
+    assert model.transform([["the", "bank", "of", "america", "said"], ["out", "of", "the"],
+                            ["of", "the", "blue"], ["bank", "of", "the", "america"]]) == [
+        ["the", "bank_of_america", "said"], ["out", "of", "the"], ["of", "the", "blue"],
+        ["bank", "of", "the", "america"]]
+    # without connectors, the same corpus and threshold make "of_the" a phrase:
+    # (3 - 1) / (6 * 6) * (7 words + 7 pairs) = 0.78
+    plain = Phrases(min_count=1, threshold=0.5, progress=False).fit(BANKS).phrasegrams_
+    assert plain["of_the"] == pytest.approx(2 / 36 * 14, rel=1e-15)
+
+
+def test_connector_words_given_as_words_and_their_errors():
+    model = Phrases(min_count=1, threshold=0.5, connector_words=["of"], progress=False)
+    assert model.fit(BANKS).transform([["bank", "of", "america"], ["the", "blue"]]) == [
+        ["bank_of_america"], ["the_blue"]]
+    assert ENGLISH_CONNECTOR_WORDS == GENSIM_CONNECTORS
+    for bad, message in [("french", "connector_words must be 'english' or an iterable"),
+                         (5, "connector_words must be 'english' or an iterable"),
+                         (["of", ""], "connector_words must be non-empty strings")]:
+        with pytest.raises(ValueError, match=message):
+            Phrases(connector_words=bad, progress=False).fit(BANKS)
+
+
 # ------------------------------------------------------------------ against gensim
 @pytest.mark.parametrize("scoring, threshold, min_count",
                          [("default", 10.0, 5), ("default", 1.0, 2), ("npmi", 0.5, 5)])
@@ -85,6 +137,25 @@ def test_counts_phrases_and_joins_equal_gensims(lee, scoring, threshold, min_cou
     assert len(table) == len(theirs.vocab)
     exported = theirs.export_phrases()
     assert len(exported) > 100
+    assert ours.phrasegrams_.keys() == exported.keys()
+    for phrase, score in exported.items():
+        assert ours.phrasegrams_[phrase] == pytest.approx(score, rel=1e-12), phrase
+    assert ours.transform(sentences) == [theirs[s] for s in sentences]
+
+
+@pytest.mark.parametrize("scoring, threshold, min_count",
+                         [("default", 10.0, 5), ("default", 1.0, 2), ("npmi", 0.5, 5)])
+def test_connector_words_equal_gensims(small, scoring, threshold, min_count):
+    path, sentences = small
+    ours = Phrases(min_count=min_count, threshold=threshold, scoring=scoring,
+                   connector_words="english", progress=False).fit(path)
+    theirs = GensimPhrases(sentences, min_count=min_count, threshold=threshold,
+                           scoring=scoring, connector_words=GENSIM_CONNECTORS)
+    table = ours.tables_[0]
+    assert table.vocab() == theirs.vocab and len(table) == len(theirs.vocab)
+    assert table.corpus_word_count == theirs.corpus_word_count
+    exported = theirs.export_phrases()
+    assert sum(p.count("_") >= 2 for p in exported) > 100   # phrases with connectors
     assert ours.phrasegrams_.keys() == exported.keys()
     for phrase, score in exported.items():
         assert ours.phrasegrams_[phrase] == pytest.approx(score, rel=1e-12), phrase
@@ -194,6 +265,126 @@ def test_counting_arrays_stay_compact(lee):
     assert table.pair_counts.sum() == table.corpus_word_count - len(lee[1])
 
 
+# ------------------------------------------------------------------ saved models
+@pytest.mark.parametrize("params", [dict(passes=2, connector_words="english"),
+                                   dict(scoring="npmi", threshold=0.3, delimiter="+")])
+def test_a_loaded_model_writes_what_the_fitted_one_wrote(lee, tmp_path, params):
+    path, sentences = lee
+    model = Phrases(min_count=3, progress=False, **params).fit(path)
+    model.write(path, tmp_path / "fitted.txt")
+    model.save(tmp_path / "model.phrases")
+    loaded = load(tmp_path / "model.phrases")
+    loaded.write(path, tmp_path / "loaded.txt", progress=False)
+    assert (tmp_path / "loaded.txt").read_bytes() == (tmp_path / "fitted.txt").read_bytes()
+    assert loaded.phrasegrams_ == model.phrasegrams_   # scores exactly, through JSON
+    assert loaded.transform(sentences[:50]) == model.transform(sentences[:50])
+    assert [len(t.phrases) for t in loaded.tables_] == [len(t.phrases) for t in model.tables_]
+    assert loaded.min_reduce_ == model.min_reduce_ == 1
+    assert loaded._connectors() == model._connectors()
+    expected = {**model.get_params(), "connector_words": sorted(model._connectors()),
+                "progress": True}   # not a saved setting
+    assert loaded.get_params() == expected
+    # saved again, the same file
+    loaded.save(tmp_path / "again.phrases")
+    assert (tmp_path / "again.phrases").read_bytes() == (tmp_path / "model.phrases").read_bytes()
+    assert Phrases.load(tmp_path / "again.phrases").phrasegrams_ == model.phrasegrams_
+    with pytest.raises(ValueError, match="keeps its phrases, not the counts"):
+        loaded.tables_[0].vocab()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "again.phrases", "fitted.txt", "loaded.txt", "model.phrases"]   # no temporaries
+
+
+def test_a_second_pass_with_connectors_is_saved_with_the_first(tmp_path):
+    corpus = [["the", "bank", "of", "america", "tower", "in", "town"]] * 4
+    model = Phrases(min_count=1, threshold=0.2, passes=2, connector_words="english",
+                    progress=False).fit(corpus)
+    assert model.transform(corpus[:1]) == [["the", "bank_of_america_tower_in_town"]]
+    model.save(tmp_path / "m")
+    lines = (tmp_path / "m").read_text().splitlines()
+    header = json.loads(lines[0])
+    assert header["format"] == "wordvec-phrases" and header["version"] == 1
+    assert [p["n_phrases"] for p in header["pass_phrases"]] == [3, 1] and len(lines) == 5
+    assert load(tmp_path / "m").transform(corpus[:1]) == [["the", "bank_of_america_tower_in_town"]]
+
+
+def test_save_replaces_atomically_and_refuses_a_folder(tmp_path):
+    model = Phrases(min_count=1, threshold=1.0, progress=False).fit(TINY)
+    target = tmp_path / "m.phrases"
+    target.write_text("old\n")
+    model.save(target)
+    assert load(target).phrasegrams_ == model.phrasegrams_
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "keep.txt").write_text("mine")
+    with pytest.raises(ValueError, match="is a folder"):
+        model.save(tmp_path / "folder")
+    assert (tmp_path / "folder" / "keep.txt").read_text() == "mine"
+    with pytest.raises(ValueError, match="not fitted yet"):
+        Phrases().save(tmp_path / "unfitted")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "m.phrases"]
+
+
+def _saved(tmp_path):
+    """A saved model of BANKS (3 phrases, with connectors) as a list of its lines."""
+    model = Phrases(min_count=1, threshold=0.5, connector_words="english", progress=False)
+    model.fit(BANKS).save(tmp_path / "good")
+    return (tmp_path / "good").read_bytes().splitlines(keepends=True)
+
+
+def _header(edit):
+    def change(lines):
+        header = json.loads(lines[0])
+        edit(header)
+        return [json.dumps(header).encode() + b"\n", *lines[1:]]
+    return change
+
+
+@pytest.mark.parametrize("damage, error, message", [
+    (lambda lines: [], FormatError, "empty file"),
+    (lambda lines: lines[:1], TruncatedFileError, "line 2: truncated: ends before phrase 1 of 3"),
+    (lambda lines: lines[:3], TruncatedFileError, "line 4: truncated: ends before phrase 3"),
+    (lambda lines: [*lines[:3], lines[3][:9]], TruncatedFileError, "line 4: truncated: the last"),
+    (lambda lines: [*lines, lines[1]], FormatError, "line 5: the header's phrase counts end"),
+    (lambda lines: [lines[0][:30]], TruncatedFileError, "line 1: truncated"),
+    (lambda lines: [b"the bank of america said\n"] * 3, FormatError,
+     "line 1: not a saved phrases model"),
+    (lambda lines: [b'{"format": "wordvec-native", "version": 1}\n'], FormatError,
+     "not a saved phrases model"),
+    (lambda lines: [b"\x89PNG\r\n\x1a\n\x00\x00"], FormatError, "line 1: not UTF-8"),
+    (_header(lambda h: h.update(version=2)), FormatError, "version 2 is newer"),
+    (_header(lambda h: h.update(version="1")), FormatError, "bad version '1'"),
+    (_header(lambda h: h.pop("delimiter")), FormatError, "header lacks delimiter"),
+    (_header(lambda h: h.update(threshold=-1)), FormatError, "bad settings: threshold must"),
+    (_header(lambda h: h.update(connector_words="english")), FormatError,
+     "connector_words must be a list"),
+    (_header(lambda h: h.update(pass_phrases=[{"n_phrases": "3"}])), FormatError,
+     "pass_phrases must be 1 objects"),
+    (lambda lines: [lines[0], b'[1.7, "bank", "america"\n', *lines[2:]], FormatError,
+     "line 2: expected [score"),
+    (lambda lines: [lines[0], b'[1.7, "bank"]\n', *lines[2:]], FormatError,
+     "line 2: expected [score"),
+    (lambda lines: [lines[0], b'[0.1, "bank", "america"]\n', *lines[2:]], FormatError,
+     "line 2: score 0.1 is not above the threshold 0.5"),
+    (lambda lines: [lines[0], b'[1.7, "of", "america"]\n', *lines[2:]], FormatError,
+     "line 2: phrase 'of america': only connector words may sit inside"),
+    (lambda lines: [lines[0], b'[1.7, "bank", "big", "america"]\n', *lines[2:]], FormatError,
+     "only connector words"),
+    (lambda lines: [lines[0], lines[1], lines[1], lines[3]], FormatError, "line 3: phrase"),
+])
+def test_damaged_models_name_the_file_and_line(tmp_path, damage, error, message):
+    bad = tmp_path / "bad.phrases"
+    bad.write_bytes(b"".join(damage(_saved(tmp_path))))
+    with pytest.raises(error) as err:
+        load(bad)
+    assert str(err.value).startswith(f"{bad}") and message in str(err.value), err.value
+
+
+def test_loading_a_folder_or_a_missing_file(tmp_path):
+    with pytest.raises(FormatError, match="is a folder, not a saved phrases model"):
+        load(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing")
+
+
 # ------------------------------------------------------------------ the command line
 def test_cli_writes_what_the_library_writes(lee, tmp_path):
     path, _ = lee
@@ -244,4 +435,73 @@ def test_cli_bad_input_is_one_line(tmp_path):
         assert result.returncode == 1, result.stderr
         assert result.stderr.startswith("wordvec: error: ") and message in result.stderr
         assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_cli_saves_a_model_and_applies_it_without_relearning(small, tmp_path):
+    path, _ = small
+    words = tmp_path / "connectors.txt"
+    words.write_text("\n".join(sorted(ENGLISH_CONNECTOR_WORDS)) + "\n\n")
+    learnt = wordvec_cli("phrases", path, "-o", tmp_path / "learnt.txt", "--passes", "2",
+                         "--connector-words", words, "--save-model", tmp_path / "small.phrases")
+    assert learnt.returncode == 0, learnt.stderr
+    assert f"saved the phrases to {tmp_path / 'small.phrases'}" in learnt.stderr
+    text = (tmp_path / "learnt.txt").read_text()
+    assert "_of_" in text and " of_the " not in text and not text.startswith("of_the ")
+    # "english" is the same list as the file
+    english = wordvec_cli("phrases", path, "-o", tmp_path / "english.txt", "--passes", "2",
+                          "--connector-words", "english", "-q")
+    assert english.returncode == 0 and english.stderr == ""
+    assert (tmp_path / "english.txt").read_text() == text
+    applied = wordvec_cli("phrases", path, "-o", tmp_path / "applied.txt",
+                          "--model", tmp_path / "small.phrases")
+    assert applied.returncode == 0, applied.stderr
+    assert "applied" in applied.stderr and "2 pass(es)" in applied.stderr
+    assert (tmp_path / "applied.txt").read_bytes() == (tmp_path / "learnt.txt").read_bytes()
+    # new text, through stdin and stdout: sao_tome (pass 1) + and + principe (pass 2)
+    new = wordvec_cli("phrases", "-", "-o", "-", "--model", tmp_path / "small.phrases", "-q",
+                      input="the bay of bengal\nsao tome and principe\nof the\n")
+    assert new.returncode == 0 and new.stderr == ""
+    assert new.stdout == "the bay_of_bengal\nsao_tome_and_principe\nof the\n", new.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--min-count", "3"], "--min-count: not with --model"),
+    (["--connector-words", "english", "--passes", "2"],
+     "--passes, --connector-words: not with --model"),
+    (["--save-model", "again.phrases"], "--save-model: not with --model"),
+])
+def test_cli_model_refuses_learning_options(tmp_path, args, message):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("new york is big\n" * 3)
+    Phrases(min_count=1, threshold=1, progress=False).fit(corpus).save(tmp_path / "m")
+    result = wordvec_cli("phrases", corpus, "-o", tmp_path / "out.txt", "--model",
+                         tmp_path / "m", *args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert not (tmp_path / "out.txt").exists() and not (tmp_path / "again.phrases").exists()
+
+
+def test_cli_damaged_model_or_connector_file_is_one_line(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("new york is big\n" * 3)
+    Phrases(min_count=1, threshold=1, progress=False).fit(corpus).save(tmp_path / "m")
+    good = (tmp_path / "m").read_bytes()
+    (tmp_path / "cut").write_bytes(good[:len(good) - 5])
+    (tmp_path / "flipped").write_bytes(good.replace(b"wordvec-phrases", b"wordvec-phrasez"))
+    (tmp_path / "words.txt").write_text("of\nthe de\n")
+    (tmp_path / "latin1.txt").write_bytes("of\nd\xe9\n".encode("latin-1"))
+    for args, message in [
+            (["--model", tmp_path / "cut"], "cut line 4: truncated: the last line is cut"),
+            (["--model", tmp_path / "flipped"], "flipped line 1: not a saved phrases model"),
+            (["--model", corpus], "c.txt line 1: not a saved phrases model"),
+            (["--model", tmp_path], f"{tmp_path}: is a folder, not a saved phrases model"),
+            (["--model", tmp_path / "nope"], "nope: No such file"),
+            (["--connector-words", tmp_path / "words.txt"],
+             "words.txt line 2: expected one word a line, got 2"),
+            (["--connector-words", tmp_path / "latin1.txt"], "latin1.txt line 2: not UTF-8")]:
+        result = wordvec_cli("phrases", corpus, "-o", tmp_path / "out.txt", *args)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("wordvec: error: ") and message in result.stderr, \
+            result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "out.txt").exists()

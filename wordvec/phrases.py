@@ -12,6 +12,13 @@ The scores and the joining rule are those of gensim's `Phrases` (Mikolov et al. 
   right, joining a word to the next one when the pair is a phrase (so in "a b c" with both
   "a b" and "b c" phrases, "a_b c" results).
 
+Connector words (gensim 4's `connector_words`; `"english"` is `ENGLISH_CONNECTOR_WORDS`, the
+same words as gensim's) may sit inside a phrase but never start or end one: they are not
+counted as words, and a "pair" is two consecutive other words of a sentence with the
+connectors between them ("bank of america", counted and scored as one pair of "bank" and
+"america"); connectors outside such a pair stay as they are, so "of_the" is never a phrase.
+The corpus's token count (npmi's denominator) still counts them.
+
 Each further pass (`passes=2`, ...) counts the output of the previous ones, so phrases of
 three and four words ("new_york_city") can form. Two differences from gensim, both outside the
 cases above: gensim keeps words and pairs in one table keyed by the joined string, so a corpus
@@ -21,12 +28,19 @@ passes of its own (one runs `Phrases` again on the output of the first).
 Memory: words are a dict (as in gensim), but pairs are int64 keys in a sorted numpy array with
 their counts: 16 bytes a distinct pair, about 40 at the peak of a merge of buffered pairs,
 against about 150 a type in gensim's dict of joined strings (on `bench`, 12.1M tokens and 3.1M
-types: 310 MB peak here, 474 MB in gensim). `max_vocab_size` bounds the distinct words plus
-pairs held, as in gensim: when a merge leaves more, those seen fewer than `min_reduce` times
-are dropped and `min_reduce` rises by one until the table fits (it never falls). Counts are
-then underestimates, as in gensim, and `min_reduce_` (1 when nothing was dropped) says how far.
-Pruning happens at merges, gensim's after a sentence, so the two agree exactly only when
-neither prunes.
+types: 310 MB peak here, 474 MB in gensim). A pair with connectors keys its second word as a
+"tail", the tuple (connectors..., word), held in the same dict as the words. `max_vocab_size`
+bounds the distinct words, tails and pairs held, as gensim bounds words plus pairs: when a
+merge leaves more, those seen fewer than `min_reduce` times are dropped and `min_reduce` rises
+by one until the table fits (it never falls). Counts are then underestimates, as in gensim,
+and `min_reduce_` (1 when nothing was dropped) says how far. Pruning happens at merges,
+gensim's after a sentence, so the two agree exactly only when neither prunes.
+
+A fitted model saves its phrases and settings (not the counts, as gensim's `FrozenPhrases`)
+to one UTF-8 file, written atomically: a JSON header line (`"format": "wordvec-phrases"`, a
+version, the settings, and per pass its number of phrases), then one JSON array a phrase,
+`[score, "word", ...]`, pass after pass, best first. `load` checks all of it and names the
+file and line of anything wrong; applying the loaded model gives what the fitted one gives.
 
 Examples
 --------
@@ -37,20 +51,33 @@ Examples
 {'new_york': 1.527777777777778, 'is_big': 2.444444444444444, 'i_love': 2.444444444444444}
 >>> model.transform([["i", "love", "new", "york", "city"]])
 [['i_love', 'new_york', 'city']]
+>>> banks = [["bank", "of", "america", "and", "the", "bank", "of", "england"]] * 2
+>>> Phrases(min_count=1, threshold=0.5, connector_words="english",
+...         progress=False).fit(banks).transform(banks[:1])
+[['bank_of_america', 'and', 'the', 'bank_of_england']]
 """
 
+import json
+import math
 import warnings
 from collections import defaultdict
 from itertools import chain, count, repeat
+from pathlib import Path
 
 import numpy as np
 
 from ._estimator import ParamsMixin
 from .corpus import UntokenizedWarning, _batched, _gc_paused, as_corpus, untokenized_hint
+from .errors import FormatError, TruncatedFileError
 
 SCORING = ("default", "npmi")
+# Articles, prepositions and conjunctions: the words of gensim's ENGLISH_CONNECTOR_WORDS.
+ENGLISH_CONNECTOR_WORDS = frozenset(
+    "a an the for of with without at from to in on by and or".split())
+MODEL_FORMAT, MODEL_VERSION = "wordvec-phrases", 1
 _LOW = np.int64(0xFFFFFFFF)
 _BUFFER = 1 << 21  # pairs buffered at least before a merge into the table
+_MAX_LINE = 16 << 20  # longest line a saved model may have (a longer one is not a model)
 
 
 class Phrases(ParamsMixin):
@@ -74,6 +101,9 @@ class Phrases(ParamsMixin):
     max_vocab_size : int
         Most distinct words plus pairs held at once while counting (see the module docstring);
         gensim's default, 40M, keeps a table of pairs under about 1.6 GB.
+    connector_words : iterable of str or "english"
+        Words that may sit inside a phrase but never start or end one ("bank_of_america");
+        "english" is `ENGLISH_CONNECTOR_WORDS`. None by default (empty), as in gensim.
     progress : bool
         Show a progress line on a terminal.
 
@@ -83,17 +113,18 @@ class Phrases(ParamsMixin):
         Every phrase of every pass, joined by `delimiter`, with its score (gensim's
         `export_phrases()`).
     tables_ : list of PhraseTable
-        The counts and phrases of each pass.
+        The counts and phrases of each pass (only the phrases in a loaded model).
     """
 
     def __init__(self, min_count=5, threshold=10.0, scoring="default", passes=1, delimiter="_",
-                 max_vocab_size=40_000_000, progress=True):
+                 max_vocab_size=40_000_000, connector_words=(), progress=True):
         self.min_count = min_count
         self.threshold = threshold
         self.scoring = scoring
         self.passes = passes
         self.delimiter = delimiter
         self.max_vocab_size = max_vocab_size
+        self.connector_words = connector_words
         self.progress = progress
 
     def _validate(self):
@@ -115,6 +146,25 @@ class Phrases(ParamsMixin):
         if not isinstance(d, str) or not d or d != "".join(d.split()):
             raise ValueError(f"delimiter must be a non-empty string without whitespace, "
                              f"got {d!r}")
+        self._connectors()
+
+    def _connectors(self):
+        """`connector_words` as a frozenset of words (`ValueError` naming a bad one)."""
+        words = self.connector_words
+        if isinstance(words, str):
+            if words != "english":
+                raise ValueError(f"connector_words must be 'english' or an iterable of words, "
+                                 f"got {words!r}")
+            return ENGLISH_CONNECTOR_WORDS
+        try:
+            words = frozenset(words)
+        except TypeError:
+            raise ValueError(f"connector_words must be 'english' or an iterable of words, "
+                             f"got {words!r}") from None
+        for word in words:
+            if not isinstance(word, str) or not word:
+                raise ValueError(f"connector_words must be non-empty strings, got {word!r}")
+        return words
 
     def fit(self, corpus):
         """Count words and pairs of `corpus` (a path, a `Corpus` or token lists), `passes`
@@ -122,14 +172,15 @@ class Phrases(ParamsMixin):
         from ._progress import Progress
 
         self._validate()
+        connectors = self._connectors()
         corpus = as_corpus(corpus)
         tables, total = [], None
         for k in range(self.passes):
-            counter = _Counter(self.max_vocab_size)
+            counter = _Counter(self.max_vocab_size, connectors)
             desc = f"phrases: pass {k + 1}/{self.passes}" if self.passes > 1 else "phrases"
             with _gc_paused(), Progress(desc, unit="words", total=total,
                                         enabled=self.progress) as bar:
-                for flat, lengths in _blocks(corpus, tables, self.delimiter, bar):
+                for flat, lengths in _blocks(corpus, tables, self.delimiter, connectors, bar):
                     counter.add(flat, lengths)
             table = counter.table()
             if table.corpus_word_count == 0:
@@ -139,6 +190,9 @@ class Phrases(ParamsMixin):
             table.score(self.scoring, self.min_count, self.threshold)
             tables.append(table)
             total = table.corpus_word_count
+        return self._fitted(tables)
+
+    def _fitted(self, tables):
         self.tables_ = tables
         self.min_reduce_ = max(t.min_reduce for t in tables)
         self.phrasegrams_ = {}
@@ -155,7 +209,8 @@ class Phrases(ParamsMixin):
         """The token lists `sentences` with the phrases of every pass joined (a new list)."""
         self._check_fitted()
         out = []
-        for flat, lengths in _blocks(as_corpus(sentences), self.tables_, self.delimiter):
+        for flat, lengths in _blocks(as_corpus(sentences), self.tables_, self.delimiter,
+                                     self._connectors()):
             out.extend(_split(flat, lengths))
         return out
 
@@ -171,6 +226,7 @@ class Phrases(ParamsMixin):
 
         self._check_fitted()
         corpus = as_corpus(corpus)
+        connectors = self._connectors()
         progress = self.progress if progress is None else progress
         total = self.tables_[0].corpus_word_count
 
@@ -178,7 +234,8 @@ class Phrases(ParamsMixin):
             written = 0
             with _gc_paused(), Progress("writing", unit="words", total=total,
                                         enabled=progress) as bar:
-                for flat, lengths in _blocks(corpus, self.tables_, self.delimiter, bar):
+                for flat, lengths in _blocks(corpus, self.tables_, self.delimiter, connectors,
+                                             bar):
                     lines = map(" ".join, _split(flat, lengths))
                     f.write("\n".join(lines))
                     f.write("\n")
@@ -190,33 +247,197 @@ class Phrases(ParamsMixin):
         with atomic_file(output, "w", encoding="utf-8", newline="\n") as f:
             return run(f)
 
+    def save(self, path):
+        """Write the phrases of every pass and the settings to the file `path` (atomically),
+        for `load`: see the module docstring for the format."""
+        from ._atomic import atomic_file
+
+        self._check_fitted()
+        settings = dict(min_count=int(self.min_count), threshold=float(self.threshold),
+                        scoring=self.scoring, passes=int(self.passes), delimiter=self.delimiter,
+                        max_vocab_size=int(self.max_vocab_size),
+                        connector_words=sorted(self._connectors()))
+        passes = [{"n_phrases": len(t.phrases), "corpus_word_count": t.corpus_word_count,
+                   "min_reduce": t.min_reduce} for t in self.tables_]
+        with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(json.dumps({"format": MODEL_FORMAT, "version": MODEL_VERSION, **settings,
+                                "pass_phrases": passes}) + "\n")
+            for table in self.tables_:   # best first, so the file reads as a ranking
+                phrases = zip(table.scores.tolist(), table.phrase_tokens())
+                for score, tokens in sorted(phrases, key=lambda st: (-st[0], st[1])):
+                    f.write(json.dumps([score, *tokens]) + "\n")
+
+    @classmethod
+    def load(cls, path):
+        """The model saved by `save` at `path` (see `wordvec.phrases.load`)."""
+        return load(path)
+
+
+def load(path):
+    """A fitted `Phrases` from the file `save` wrote at `path`: its settings and the phrases
+    of every pass (no counts). Anything wrong is a `FormatError` naming the file and line
+    (`TruncatedFileError` for a file cut short)."""
+    path = Path(path)
+    if path.is_dir():
+        raise FormatError(path, "is a folder, not a saved phrases model")
+    with open(path, "rb") as f:
+        lines = _ModelLines(path, f)
+        model, passes = _read_model_header(path, lines.next("the header"))
+        connectors = model._connectors()
+        tables = []
+        for k, info in enumerate(passes, 1):
+            phrases, scores, seen = [], [], set()
+            for _ in range(info["n_phrases"]):
+                raw = lines.next(f"phrase {len(phrases) + 1} of {info['n_phrases']} of pass {k}")
+                tokens, score = _read_phrase(path, lines.number, raw, model, connectors)
+                if tokens in seen:
+                    raise FormatError(path, f"phrase {' '.join(tokens)[:60]!r} repeated",
+                                      lines.number)
+                seen.add(tokens)
+                phrases.append(tokens)
+                scores.append(score)
+            tables.append(PhraseTable.from_phrases(phrases, scores, info["corpus_word_count"],
+                                                   info["min_reduce"]))
+        if f.read(1):
+            raise FormatError(path, "the header's phrase counts end here, the file goes on",
+                              lines.number + 1)
+    return model._fitted(tables)
+
+
+class _ModelLines:
+    """The lines of a saved model, each checked to be whole UTF-8 and numbered."""
+
+    def __init__(self, path, f):
+        self.path, self.f, self.number = path, f, 0
+
+    def next(self, what):
+        raw = self.f.readline(_MAX_LINE + 1)
+        self.number += 1
+        if not raw:
+            if self.number == 1:
+                raise FormatError(self.path, "empty file: not a saved phrases model")
+            raise TruncatedFileError(self.path, f"truncated: ends before {what}", self.number)
+        if len(raw) > _MAX_LINE:
+            raise FormatError(self.path, "line too long: not a saved phrases model",
+                              self.number)
+        if not raw.endswith(b"\n"):
+            raise TruncatedFileError(self.path, "truncated: the last line is cut", self.number)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(self.path, f"not UTF-8 ({exc.reason})", self.number) from None
+
+
+def _read_model_header(path, line):
+    """(unfitted Phrases of the saved settings, per-pass dicts) from the header line."""
+    try:
+        header = json.loads(line)
+    except (ValueError, RecursionError):
+        header = None
+    if not isinstance(header, dict) or header.get("format") != MODEL_FORMAT:
+        raise FormatError(path, "not a saved phrases model (no wordvec-phrases header)", 1)
+    version = header.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FormatError(path, f"bad version {version!r}", 1)
+    if version > MODEL_VERSION:
+        raise FormatError(path, f"version {version} is newer than this wordvec", 1)
+    names = [n for n in Phrases._param_names() if n != "progress"]
+    missing = [n for n in [*names, "pass_phrases"] if n not in header]
+    if missing:
+        raise FormatError(path, f"header lacks {', '.join(missing)}", 1)
+    model = Phrases(**{n: header[n] for n in names})
+    if isinstance(model.connector_words, str) or not isinstance(model.connector_words, list):
+        raise FormatError(path, "header's connector_words must be a list of words", 1)
+    try:
+        model._validate()
+    except ValueError as exc:
+        raise FormatError(path, f"bad settings: {exc}", 1) from None
+    passes = header["pass_phrases"]
+    fields = ("n_phrases", "corpus_word_count", "min_reduce")
+    if not isinstance(passes, list) or len(passes) != model.passes or not all(
+            isinstance(p, dict) and all(isinstance(p.get(k), int) and not isinstance(
+                p.get(k), bool) and p[k] >= 0 for k in fields) for p in passes):
+        raise FormatError(path, f"pass_phrases must be {model.passes} objects of "
+                                f"{', '.join(fields)} (integers >= 0)", 1)
+    return model, passes
+
+
+def _read_phrase(path, number, line, model, connectors):
+    """(tuple of words, score) from the line `[score, "word", ...]`, checked."""
+    try:
+        entry = json.loads(line)
+    except (ValueError, RecursionError):
+        raise FormatError(path, "expected [score, \"word\", ...] (not JSON)", number) from None
+    if not (isinstance(entry, list) and len(entry) >= 3
+            and isinstance(entry[0], (int, float)) and not isinstance(entry[0], bool)
+            and all(isinstance(w, str) and w for w in entry[1:])):
+        raise FormatError(path, "expected [score, \"word\", \"word\", ...]", number)
+    try:
+        score, tokens = float(entry[0]), tuple(entry[1:])
+    except OverflowError:
+        score = math.nan
+    if math.isnan(score) or not score > model.threshold:
+        raise FormatError(path, f"score {score!r} is not above the threshold "
+                                f"{model.threshold}", number)
+    inner = [w in connectors for w in tokens]
+    if inner[0] or inner[-1] or not all(inner[1:-1]):
+        raise FormatError(path, f"phrase {' '.join(tokens)[:60]!r}: only connector words may "
+                                f"sit inside a phrase, and none at its ends", number)
+    return tokens, score
+
 
 class PhraseTable:
     """The counts of one pass over a corpus, and the phrases they make.
+
+    Ids below `len(words)` are words; id `len(words) + i` is `tails[i]`, the connector words
+    and the word that end a pair with connectors ("of", "america" in "bank of america").
 
     Attributes
     ----------
     words : list of str
         Distinct words, in order of first appearance (pruned ones left out).
+    tails : list of tuple of str
+        Distinct tails (empty without connector words).
     word_counts : ndarray of int64, shape (n_words,)
     pairs : ndarray of int64, shape (n_pairs,)
-        Distinct adjacent pairs, as `id(a) << 32 | id(b)`, sorted.
+        Distinct pairs, as `id(a) << 32 | id(b)` (b a word or a tail), sorted.
     pair_counts : ndarray of int64, shape (n_pairs,)
     corpus_word_count : int
-        Tokens read (gensim's `corpus_word_count`).
+        Tokens read, connector words included (gensim's `corpus_word_count`).
     min_reduce : int
         Types seen fewer times than this may have been dropped (1: none were).
     phrases, scores : ndarray of int64 and float64, shape (n_phrases,)
         The pairs that score above the threshold (sorted), and their scores.
+
+    A loaded model's tables hold only their phrases: `words` and `tails` are theirs, `pairs`
+    are `phrases`, and the counts are None.
     """
 
-    def __init__(self, words, word_counts, pairs, pair_counts, corpus_word_count, min_reduce):
+    def __init__(self, words, word_counts, pairs, pair_counts, corpus_word_count, min_reduce,
+                 tails=()):
         self.words = words
+        self.tails = list(tails)
         self.word_counts = word_counts
         self.pairs = pairs
         self.pair_counts = pair_counts
         self.corpus_word_count = corpus_word_count
         self.min_reduce = min_reduce
+
+    @classmethod
+    def from_phrases(cls, phrases, scores, corpus_word_count, min_reduce):
+        """A table of only the `phrases` (tuples of words) with their `scores`."""
+        index = defaultdict(count().__next__)
+        for tokens in phrases:   # number the words in order of appearance
+            for word in tokens[:1] if len(tokens) > 2 else tokens:
+                index[word]   # noqa: B018
+        words = list(index)
+        tails = defaultdict(count(len(words)).__next__)
+        keys = np.array([(index[t[0]] << 32) | (index[t[1]] if len(t) == 2 else tails[t[1:]])
+                         for t in phrases], dtype=np.int64)
+        order = np.argsort(keys)
+        table = cls(words, None, keys[order], None, corpus_word_count, min_reduce, tails)
+        table._set_phrases(keys[order], np.asarray(scores, dtype=np.float64)[order])
+        return table
 
     def __len__(self):
         """Distinct words plus distinct pairs: gensim's `len(phrases.vocab)`."""
@@ -228,6 +449,8 @@ class PhraseTable:
 
     def vocab(self, delimiter="_"):
         """Every count as gensim's `Phrases.vocab`: word or `delimiter`-joined pair -> count."""
+        if self.word_counts is None:
+            raise ValueError("a loaded phrases model keeps its phrases, not the counts")
         out = dict(zip(self.words, self.word_counts.tolist()))
         out.update(zip(self._joined(self.pairs, delimiter), self.pair_counts.tolist()))
         return out
@@ -236,15 +459,32 @@ class PhraseTable:
         """The phrases as gensim's `export_phrases()`: joined pair -> score."""
         return dict(zip(self._joined(self.phrases, delimiter), self.scores.tolist()))
 
+    def phrase_tokens(self):
+        """The words of each phrase, in the order of `phrases`: a list of tuples."""
+        return [(self._token(a),) + self._rest(b)
+                for a, b in zip((self.phrases >> 32).tolist(), (self.phrases & _LOW).tolist())]
+
+    def _token(self, i):
+        n = len(self.words)
+        return self.words[i] if i < n else self.tails[i - n]
+
+    def _rest(self, b):
+        n = len(self.words)
+        return (self.words[b],) if b < n else self.tails[b - n]
+
     def _joined(self, keys, delimiter):
-        words = self.words
-        return [words[a] + delimiter + words[b]
+        words, tails, n = self.words, self.tails, len(self.words)
+        return [words[a] + delimiter + (words[b] if b < n else delimiter.join(tails[b - n]))
                 for a, b in zip((keys >> 32).tolist(), (keys & _LOW).tolist())]
 
     def score(self, scoring, min_count, threshold):
         """Score every pair as gensim does and keep those above `threshold` as `phrases`."""
         a, b = self.pairs >> 32, self.pairs & _LOW
-        count_a, count_b = self.word_counts[a], self.word_counts[b]
+        # a tail counts as the word that ends it
+        index = {w: i for i, w in enumerate(self.words)} if self.tails else {}
+        word_of = np.concatenate([np.arange(len(self.words)),
+                                  np.array([index[t[-1]] for t in self.tails], dtype=np.int64)])
+        count_a, count_b = self.word_counts[a], self.word_counts[word_of[b]]
         count_ab = self.pair_counts
         with np.errstate(divide="ignore", invalid="ignore"):
             if scoring == "default":
@@ -257,24 +497,35 @@ class PhraseTable:
                 scores = np.log(p_ab / ((count_a / n) * (count_b / n))) / -np.log(p_ab)
                 scores[count_ab < min_count] = -np.inf
         keep = scores > threshold
-        self.phrases, self.scores = self.pairs[keep], scores[keep]
-        # The transform looks up only the words of phrases, renumbered in the same order
-        # (so the renumbered keys stay sorted).
-        used = np.unique(np.concatenate([a[keep], b[keep]]))
-        self._index = {self.words[i]: j for j, i in enumerate(used.tolist())}
-        new_id = np.zeros(len(self.words), dtype=np.int64)
-        new_id[used] = np.arange(len(used))
-        self._keys = (new_id[a[keep]] << 32) | new_id[b[keep]]
+        self._set_phrases(self.pairs[keep], scores[keep])
 
-    def join(self, flat, lengths, delimiter):
+    def _set_phrases(self, phrases, scores):
+        self.phrases, self.scores = phrases, scores
+        # The join looks up only the words and tails of phrases, renumbered in the same order
+        # (so the renumbered keys stay sorted).
+        a, b = phrases >> 32, phrases & _LOW
+        used = np.unique(np.concatenate([a, b]))
+        self._index = {self._token(i): j for j, i in enumerate(used.tolist())}
+        new_id = np.zeros(len(self.words) + len(self.tails), dtype=np.int64)
+        new_id[used] = np.arange(len(used))
+        self._keys = (new_id[a] << 32) | new_id[b]
+
+    def join(self, flat, lengths, delimiter, connectors=frozenset()):
         """Join the phrases in one block: `flat` tokens of sentences `lengths` long -> the
         same for the rewritten sentences (new lists and arrays)."""
         n = len(flat)
         if n < 2 or not len(self._keys):
             return flat, lengths
-        ids = np.fromiter(map(self._index.get, flat, repeat(-1)), dtype=np.int64, count=n)
-        pair = _pair_keys(ids, lengths)
-        known = (ids[:-1] >= 0) & (ids[1:] >= 0) & (pair >= 0)
+        index = self._index
+        ids = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=n)
+        left, right, valid = _candidates(lengths, _connector_mask(flat, connectors))
+        first, second = ids[left], ids[right]
+        if connectors:   # the second of a pair with connectors is its tail
+            tailed = np.flatnonzero(valid & (first >= 0) & (right - left > 1))
+            second[tailed] = [index.get(tuple(flat[i + 1:j + 1]), -1)
+                              for i, j in zip(left[tailed].tolist(), right[tailed].tolist())]
+        known = valid & (first >= 0) & (second >= 0)
+        pair = (first << 32) | (second & _LOW)
         where = np.searchsorted(self._keys, pair).clip(max=len(self._keys) - 1)
         hit = known & (self._keys[where] == pair)
         if not hit.any():
@@ -284,33 +535,49 @@ class PhraseTable:
         i = np.arange(len(hit))
         starts = hit & ~np.concatenate([[False], hit[:-1]])
         run_start = np.maximum.accumulate(np.where(starts, i, 0))
-        joined = hit & ((i - run_start) % 2 == 0)
+        joined = np.flatnonzero(hit & ((i - run_start) % 2 == 0))
         flat = list(flat)
-        for j in np.flatnonzero(joined).tolist():
-            flat[j] = flat[j] + delimiter + flat[j + 1]
-            flat[j + 1] = None
-        ends = np.cumsum(lengths)
-        # a joined pair at position j belongs to the sentence holding token j
-        per_sentence = np.bincount(np.searchsorted(ends, np.flatnonzero(joined), side="right"),
-                                   minlength=len(lengths))
-        return [t for t in flat if t is not None], lengths - per_sentence
+        for s, e in zip(left[joined].tolist(), (right[joined] + 1).tolist()):
+            flat[s] = delimiter.join(flat[s:e])
+            flat[s + 1:e] = repeat(None, e - s - 1)
+        # a joined pair belongs to the sentence holding its first token
+        sentence = np.searchsorted(np.cumsum(lengths), left[joined], side="right")
+        fewer = np.bincount(sentence, weights=right[joined] - left[joined],
+                            minlength=len(lengths)).astype(np.int64)
+        return [t for t in flat if t is not None], lengths - fewer
 
 
-def _pair_keys(ids, lengths):
-    """`ids[i] << 32 | ids[i + 1]` for i in 0..n-2, and -1 where token i ends a sentence."""
-    keys = (ids[:-1] << 32) | (ids[1:] & _LOW)
+def _connector_mask(flat, connectors):
+    """Which tokens of `flat` are connector words (None when there are none)."""
+    if not connectors:
+        return None
+    return np.fromiter(map(connectors.__contains__, flat), dtype=bool, count=len(flat))
+
+
+def _candidates(lengths, connector):
+    """(left, right, valid): positions of each token that is no connector and of the next
+    such token, and whether both are in the same sentence (then they make a pair, with the
+    connectors between them)."""
     ends = np.cumsum(lengths)
-    last = ends[(lengths > 0) & (ends < len(ids))] - 1
-    keys[last] = -1
-    return keys
+    n = int(ends[-1]) if len(ends) else 0
+    if connector is None:   # every token: all pairs but those from a sentence's last token
+        at = np.arange(n)
+        valid = np.ones(max(n - 1, 0), dtype=bool)
+        valid[ends[(lengths > 0) & (ends < n)] - 1] = False
+        return at[:-1], at[1:], valid
+    at = np.flatnonzero(~connector)
+    sentence = np.searchsorted(ends, at, side="right")
+    return at[:-1], at[1:], sentence[:-1] == sentence[1:]
 
 
 class _Counter:
-    """Words and adjacent pairs of a stream of blocks, in bounded memory."""
+    """Words and pairs of a stream of blocks, in bounded memory."""
 
-    def __init__(self, max_vocab_size):
+    def __init__(self, max_vocab_size, connectors=frozenset()):
         self.max_vocab_size = max_vocab_size
-        self.index = defaultdict(count().__next__)  # word -> id, new ids handed out in C
+        self.connectors = connectors
+        # word or tail -> id, new ids handed out in C
+        self.index = defaultdict(count().__next__)
         self.word_counts = np.zeros(1 << 16, dtype=np.int64)
         self.pairs = np.zeros(0, dtype=np.int64)
         self.pair_counts = np.zeros(0, dtype=np.int64)
@@ -319,19 +586,28 @@ class _Counter:
         self.min_reduce = 1
 
     def add(self, flat, lengths):
-        ids = np.fromiter(map(self.index.__getitem__, flat), dtype=np.int64, count=len(flat))
-        n_words = len(self.index)
+        index = self.index
+        ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+        connector = _connector_mask(flat, self.connectors)
+        left, right, valid = _candidates(lengths, connector)
+        left, right = left[valid], right[valid]
+        second = ids[right]
+        counted = ids
+        if connector is not None:   # count words but not connectors, and tails
+            tailed = np.flatnonzero(right - left > 1)
+            second[tailed] = [index[tuple(flat[i + 1:j + 1])]
+                              for i, j in zip(left[tailed].tolist(), right[tailed].tolist())]
+            counted = np.concatenate([ids[~connector], second[tailed]])
+        n_words = len(index)
         if n_words > len(self.word_counts):
             grown = np.zeros(max(n_words, 2 * len(self.word_counts)), dtype=np.int64)
             grown[:len(self.word_counts)] = self.word_counts
             self.word_counts = grown
-        self.word_counts[:n_words] += np.bincount(ids, minlength=n_words)
+        self.word_counts[:n_words] += np.bincount(counted, minlength=n_words)
         self.total += len(flat)
-        if len(ids) > 1:
-            keys = _pair_keys(ids, lengths)
-            keys = keys[keys >= 0]
-            self.pending.append(keys)
-            self.n_pending += len(keys)
+        if len(left):
+            self.pending.append((ids[left] << 32) | second)
+            self.n_pending += len(left)
         held = n_words + len(self.pairs) + self.n_pending
         if self.n_pending >= max(_BUFFER, len(self.pairs) // 2) or held > self.max_vocab_size:
             self.merge()
@@ -354,7 +630,7 @@ class _Counter:
             self.prune(self.min_reduce)
 
     def prune(self, min_reduce):
-        """Drop words and pairs seen fewer than `min_reduce` times; renumber the words kept
+        """Drop words, tails and pairs seen fewer than `min_reduce` times; renumber those kept
         in the same order, so the pair keys stay sorted."""
         n = len(self.index)
         keep = self.word_counts[:n] >= min_reduce
@@ -362,7 +638,8 @@ class _Counter:
         words = [w for w, k in zip(self.index, keep.tolist()) if k]
         self.index = defaultdict(count(len(words)).__next__, zip(words, range(len(words))))
         self.word_counts = self.word_counts[:n][keep].copy()
-        # a pair is seen no more often than either of its words, so its words are kept
+        # a pair is seen no more often than its words and tail, nor a tail than its word,
+        # so those of a pair kept are kept
         kept = self.pair_counts >= min_reduce
         pairs = self.pairs[kept]
         self.pairs = (new_id[pairs >> 32] << 32) | new_id[pairs & _LOW]
@@ -371,13 +648,44 @@ class _Counter:
     def table(self):
         self.merge()
         n = len(self.index)
+        counts = self.word_counts[:n]
+        entries = list(self.index)
+        # words first, then tails; connector words (never counted) left out
+        kind = np.array([2 if isinstance(e, tuple) else int(e in self.connectors)
+                         for e in entries], dtype=np.int8) if self.connectors else \
+            np.zeros(n, dtype=np.int8)
+        is_word, is_tail = kind == 0, kind == 2
+        new_id = np.full(n, -1, dtype=np.int64)
+        new_id[is_word] = np.arange(is_word.sum())
+        new_id[is_tail] = is_word.sum() + np.arange(is_tail.sum())
         # fresh copies of the words: the dict's keys are scattered among freed token strings
-        words = [w.encode().decode() for w in self.index]
-        return PhraseTable(words, self.word_counts[:n].copy(), self.pairs, self.pair_counts,
-                           self.total, self.min_reduce)
+        words = [entries[i].encode().decode() for i in np.flatnonzero(is_word).tolist()]
+        tails = [entries[i] for i in np.flatnonzero(is_tail).tolist()]
+        pairs = (new_id[self.pairs >> 32] << 32) | new_id[self.pairs & _LOW]
+        order = np.argsort(pairs, kind="stable") if len(tails) else slice(None)
+        return PhraseTable(words, counts[is_word].copy(), pairs[order], self.pair_counts[order],
+                           self.total, self.min_reduce, tails)
 
 
-def _blocks(corpus, tables, delimiter, bar=None):
+def read_connector_words(path):
+    """Connector words from a UTF-8 file of one word a line (blank lines skipped) -> list."""
+    words = []
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(path, f"not UTF-8 ({exc.reason})", number) from None
+            fields = line.split()
+            if len(fields) > 1:
+                raise FormatError(path, f"expected one word a line, got {len(fields)}", number)
+            words.extend(fields)
+    if not words:
+        raise FormatError(path, "no connector words in it")
+    return words
+
+
+def _blocks(corpus, tables, delimiter, connectors=frozenset(), bar=None):
     """`(flat tokens, sentence lengths)` of each block of `corpus`, with the phrases of
     `tables` joined, pass after pass."""
     n = corpus.max_sentence_length
@@ -393,7 +701,7 @@ def _blocks(corpus, tables, delimiter, bar=None):
         if bar is not None:
             bar.update(len(flat))
         for table in tables:
-            flat, lengths = table.join(flat, lengths, delimiter)
+            flat, lengths = table.join(flat, lengths, delimiter, connectors)
         yield flat, lengths
 
 
