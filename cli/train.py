@@ -78,7 +78,8 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.option("--checkpoint-every", type=COUNT, metavar="N",
               help="Write the checkpoint every N epochs (and on Ctrl-C).")
 @click.option("--resume", metavar="DIR",
-              help="Continue from a checkpoint folder (same corpus and settings).")
+              help="Continue from a checkpoint folder (same corpus and settings; the "
+                   "training settings it records are taken from it when left out).")
 @click.option("--tokenize", type=click.Choice(["whitespace", "lower", "words"]),
               help="How lines become words. whitespace (the default): split at spaces and "
                    "tabs, as word2vec, fastText and GloVe do, for text tokenised already; "
@@ -166,6 +167,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
         if (corpus is None) == (cooccur is None):
             raise click.UsageError("give CORPUS or --cooccur DIR, not both")
         estimator = GloVe(progress=not quiet, **kwargs)
+        _resume_as_started(estimator, resume, kwargs)
         _check(estimator)
         if corpus is None and tokenize is not None:
             raise click.UsageError("--tokenize applies to CORPUS, not to --cooccur counts")
@@ -188,6 +190,7 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
             estimator = FastText(progress=not quiet, sg=model == "fasttext", **kwargs)
         else:
             estimator = (CBOW if model == "cbow" else SGNS)(progress=not quiet, **kwargs)
+        _resume_as_started(estimator, resume, {**kwargs, "sg": None})  # --model sets sg
         _check(estimator)
         with warning_lines(*ignored), _resume_hint(options["checkpoint"]):
             estimator.fit(Corpus(corpus, tokenize=how), resume=resume)
@@ -216,6 +219,15 @@ def _check_outputs(out, fmt, checkpoint, model, *inputs):
             check_target(checkpoint, "state.json", f"wordvec-{model}-checkpoint")
     except TargetExistsError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _resume_as_started(estimator, resume, given):
+    """With --resume, take the checkpoint's value of every parameter that must match and that
+    the command line (`given`) leaves out: a run resumes as it was started, even where a
+    default has changed since (CBOW's alpha did)."""
+    if resume is not None:
+        saved = estimator.checkpoint_params(resume)
+        estimator.set_params(**{k: v for k, v in saved.items() if k not in given})
 
 
 def _check(estimator):

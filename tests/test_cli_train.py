@@ -54,6 +54,25 @@ def test_checkpoint_and_resume(lee, tmp_path):
                           np.asarray(wordvec.load(out2).vectors))
 
 
+def test_resume_takes_the_settings_left_out_from_the_checkpoint(lee, tmp_path):
+    """A resume needs only the corpus and the checkpoint, even after a default changed: this
+    CBOW run starts at alpha 0.025, not CBOW's default; a setting given must match."""
+    ckpt, out1, out2 = tmp_path / "ckpt", tmp_path / "a", tmp_path / "b"
+    opts = [*FAST, "--model", "cbow", "--alpha", "0.025", "--window", "3"]
+    assert run("train", lee, "-o", out1, *opts, "--checkpoint", ckpt,
+               "--checkpoint-every", "1").exit_code == 0
+    result = run("train", lee, "-o", out2, "--model", "cbow", "--resume", ckpt, "--quiet",
+                 "--threads", "1")
+    assert result.exit_code == 0, result.output
+    assert np.array_equal(np.asarray(wordvec.load(out1).vectors),
+                          np.asarray(wordvec.load(out2).vectors))
+    result = run("train", lee, "-o", tmp_path / "c", "--model", "cbow", "--resume", ckpt,
+                 "--alpha", "0.05", "--quiet")
+    assert result.exit_code == 1
+    assert "checkpoint has alpha=0.025, this model alpha=0.05" in result.output
+    assert not (tmp_path / "c").exists()
+
+
 @pytest.mark.parametrize("setup, args, message", [
     (None, ["--min-count", "100000"], "no word occurs min_count=100000 times"),
     (None, ["--format", "pickle"], "unknown format 'pickle'"),

@@ -45,6 +45,23 @@ def write_state(folder, kind, params, **state):
 ADDED_PARAMS = {"hs": False}
 
 
+def read_params(path, kind, schedule):
+    """`(state, params)` of the `kind` checkpoint `path`: its `state.json` and the parameters
+    named by `schedule` it was trained with (those a resume must keep). `FormatError` for a
+    folder that is not such a checkpoint or params that do not name exactly `schedule`."""
+    path = Path(path)
+    state = read_header(path / "state.json", f"wordvec-{kind}-checkpoint", VERSION,
+                        "not a training checkpoint (no state.json)")
+    params = state.get("params")
+    if isinstance(params, dict):  # written before a parameter existed: trained without it
+        params = {**{k: v for k, v in ADDED_PARAMS.items() if k in schedule}, **params}
+        state["params"] = params
+    if not isinstance(params, dict) or sorted(params) != sorted(schedule):
+        raise FormatError(path / "state.json", f"params must be an object with the keys "
+                                               f"{', '.join(schedule)}, got {params!r}")
+    return state, params
+
+
 def read_state(path, kind, model, schedule):
     """Read `state.json` of a `kind` checkpoint and check it against `model`.
 
@@ -54,16 +71,8 @@ def read_state(path, kind, model, schedule):
     differs.
     """
     path = Path(path)
-    state = read_header(path / "state.json", f"wordvec-{kind}-checkpoint", VERSION,
-                        "not a training checkpoint (no state.json)")
+    state, params = read_params(path, kind, schedule)
     where = path / "state.json"
-    params = state.get("params")
-    if isinstance(params, dict):  # written before a parameter existed: trained without it
-        params = {**{k: v for k, v in ADDED_PARAMS.items() if k in schedule}, **params}
-        state["params"] = params
-    if not isinstance(params, dict) or sorted(params) != sorted(schedule):
-        raise FormatError(where, f"params must be an object with the keys "
-                                 f"{', '.join(schedule)}, got {params!r}")
     for name in schedule:
         if params[name] != getattr(model, name):
             raise ValueError(f"{path}: checkpoint has {name}={params[name]!r}, "

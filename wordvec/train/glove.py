@@ -40,6 +40,7 @@ from ._checkpoint import (
     history,
     integer,
     number,
+    read_params,
     read_state,
     sigint_sets_flag,
     write_checkpoint,
@@ -260,6 +261,11 @@ class GloVe(ParamsMixin):
                         seed=seed, epoch=epoch, next=int(position[0]),
                         partial_loss=float(position[1]), loss_history=list(losses),
                         nnz=int(shape[0]), n_words=int(shape[1]))
+
+    def checkpoint_params(self, path):
+        """The parameters the checkpoint `path` was trained with, those a resume must keep
+        (`wordvec train --resume` takes the ones its command line leaves out)."""
+        return read_params(path, "glove", _SCHEDULE)[1]
 
     def _read_checkpoint(self, path, shape):
         path = Path(path)

@@ -62,6 +62,7 @@ from ._checkpoint import (
     checkpoint_file,
     history,
     integer,
+    read_params,
     read_state,
     sigint_sets_flag,
     write_checkpoint,
@@ -342,6 +343,11 @@ class SGNS(ParamsMixin):
                         epoch=epoch, next_job=next_job, raw_total=raw_total,
                         total_words=vocab.total_words, words_done=words_done,
                         loss_history=list(loss_history), pairs_history=list(pairs_history))
+
+    def checkpoint_params(self, path):
+        """The parameters the checkpoint `path` was trained with, those a resume must keep
+        (`wordvec train --resume` takes the ones its command line leaves out)."""
+        return read_params(path, self._FAMILY, self._SCHEDULE)[1]
 
     def _read_checkpoint(self, path):
         path = Path(path)
