@@ -28,7 +28,6 @@ Examples
 
 import contextlib
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import numpy as np
 from .._atomic import atomic_dir, private_tempdir, published, read_dir
 from .._header import read_header, write_header
 from .._progress import Progress
+from .._size import parse_size
 from .._slices import read_elements
 from ..errors import FormatError
 from ..io import read_vocab, write_vocab
@@ -47,7 +47,6 @@ MAX_WINDOW = 20          # lcm(1..20) * counts must fit in int64
 LOAD_FACTOR = 0.7
 DENSE_MAX = 4096         # the dense block covers pairs among at most this many top words
 _REC = np.dtype([("key", "<i8"), ("val", "<i8")])
-_UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def parse_memory(memory):
@@ -55,10 +54,7 @@ def parse_memory(memory):
     if isinstance(memory, (int, np.integer)) and not isinstance(memory, bool):
         value = int(memory)
     else:
-        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", str(memory), re.I)
-        if m is None:
-            raise ValueError(f"memory must be bytes or a size like '2G', got {memory!r}")
-        value = int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+        value = parse_size(memory, "memory")
     if value < 2**16:
         raise ValueError(f"memory must be at least 64K, got {memory!r}")
     return value
