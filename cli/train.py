@@ -100,8 +100,10 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
     """Train word vectors on CORPUS and save them to OUT.
 
     CORPUS is one sentence per line, whitespace-separated tokens, UTF-8: a file (plain, .gz,
-    .bz2), a folder of such files, or - for stdin; --tokenize words reads raw text. Lines of
-    more than 10,000 words are cut into sentences of 10,000 (as word2vec and gensim do).
+    .bz2), a folder of such files, or - for stdin (copied to $TMPDIR to be read once per
+    epoch; at most $WORDVEC_MAX_SPOOL bytes, such as 20G, when set, and never leaving under
+    1 GiB free); --tokenize words reads raw text. Lines of more than 10,000 words are cut
+    into sentences of 10,000 (as word2vec and gensim do).
 
     \b
     Models and their defaults (an option left out keeps its model's):
