@@ -126,8 +126,9 @@ def convert(source, target, format, limit, words_file):
 
 def _read_word_list(path):
     """The first field of each non-blank line of `path`, each word once, in file order."""
-    with open(path, encoding="utf-8") as f:
-        words = [line.split()[0] for line in f if line.strip()]
+    from wordvec._lines import utf8_lines
+
+    words = [line.split()[0] for _, line in utf8_lines(path) if line.strip()]
     if not words:
         raise ValueError(f"{path}: no words")
     return list(dict.fromkeys(words))

@@ -24,6 +24,7 @@ from importlib import resources
 
 import numpy as np
 
+from ._lines import utf8_lines
 from .errors import FormatError
 from .store import Vectors
 
@@ -34,14 +35,13 @@ _CHUNK = 65536  # rows neutralised at a time (float64 scratch of _CHUNK x dim)
 def _read_lines(path, fields, what):
     """Non-comment lines of a UTF-8 word-list file split on whitespace, `fields` per line."""
     out = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            parts = line.split("#", 1)[0].split()
-            if not parts:
-                continue
-            if len(parts) != fields:
-                raise FormatError(path, f"expected {what}, got {len(parts)} fields", lineno)
-            out.append(tuple(parts) if fields > 1 else parts[0])
+    for lineno, line in utf8_lines(path):
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if len(parts) != fields:
+            raise FormatError(path, f"expected {what}, got {len(parts)} fields", lineno)
+        out.append(tuple(parts) if fields > 1 else parts[0])
     return out
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from ._lines import utf8_lines
 from ._progress import Progress
 from .errors import FormatError, WordvecError
 from .query import BLOCK_ELEMENTS, COSMUL_EPSILON, _top
@@ -68,19 +69,18 @@ def read_analogies(path):
     """(sections, questions): section names in file order and a list of (section, a, b, c, d)."""
     path = dataset_path(path)
     sections, questions = [], []
-    with open(path, encoding="utf-8") as lines:
-        for line_no, line in enumerate(lines, 1):
-            if line.startswith(": "):
-                sections.append(line[2:].strip())
-                continue
-            words = line.split()
-            if not words:
-                continue
-            if not sections:
-                raise FormatError(path, "question before any ': section' line", line_no)
-            if len(words) != 4:
-                raise FormatError(path, f"expected 4 words, got {len(words)}", line_no)
-            questions.append((len(sections) - 1, *words))
+    for line_no, line in utf8_lines(path):
+        if line.startswith(": "):
+            sections.append(line[2:].strip())
+            continue
+        words = line.split()
+        if not words:
+            continue
+        if not sections:
+            raise FormatError(path, "question before any ': section' line", line_no)
+        if len(words) != 4:
+            raise FormatError(path, f"expected 4 words, got {len(words)}", line_no)
+        questions.append((len(sections) - 1, *words))
     return sections, questions
 
 
@@ -88,20 +88,19 @@ def read_similarities(path):
     """A list of (w1, w2, score) from a tab-separated similarity file (`#` lines are comments)."""
     path = dataset_path(path)
     pairs = []
-    with open(path, encoding="utf-8") as lines:
-        for line_no, line in enumerate(lines, 1):
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = line.split("\t")
-            if len(fields) != 3:
-                raise FormatError(path, f"expected 3 tab-separated fields, got {len(fields)}",
-                                  line_no)
-            try:
-                score = float(fields[2])
-            except ValueError:
-                raise FormatError(path, f"score {fields[2].strip()!r} is not a number",
-                                  line_no) from None
-            pairs.append((fields[0], fields[1], score))
+    for line_no, line in utf8_lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise FormatError(path, f"expected 3 tab-separated fields, got {len(fields)}",
+                              line_no)
+        try:
+            score = float(fields[2])
+        except ValueError:
+            raise FormatError(path, f"score {fields[2].strip()!r} is not a number",
+                              line_no) from None
+        pairs.append((fields[0], fields[1], score))
     return pairs
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._atomic import atomic_file
+from ._lines import utf8_lines
 from .errors import FormatError
 
 METHODS = ("tsne", "pca")
@@ -38,16 +39,15 @@ def read_groups(path):
     `groups` is None when no line names a group, else a list with "" for ungrouped words.
     """
     words, groups = [], []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            word, _, group = line.partition("\t")
-            if not word.strip() or word != word.strip():
-                raise FormatError(path, f"expected word or word<TAB>group, got {line!r}", lineno)
-            words.append(word)
-            groups.append(group.strip())
+    for lineno, line in utf8_lines(path):
+        line = line.rstrip("\r\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, group = line.partition("\t")
+        if not word.strip() or word != word.strip():
+            raise FormatError(path, f"expected word or word<TAB>group, got {line!r}", lineno)
+        words.append(word)
+        groups.append(group.strip())
     return words, (groups if any(groups) else None)
 
 
