@@ -19,7 +19,7 @@ def charlm():
 
 
 @charlm.command()
-@click.argument("names_file", metavar="NAMES.txt", type=click.File("r", encoding="utf-8"))
+@click.argument("names_file", metavar="NAMES.txt", type=click.File("rb"))
 @click.option("-o", "--output", required=True, type=click.Path(), help="Model folder to write.")
 @click.option("--cell", type=click.Choice(["rnn", "gru", "lstm"]), default="rnn",
               show_default=True, help="Recurrent cell.")
@@ -45,11 +45,12 @@ def train(names_file, output, cell, hidden, iterations, learning_rate, clip, see
       wordvec charlm train dinos.txt -o dino-gru --cell gru --iterations 35000
     """
     check_output(output, names_file)
+    from wordvec._lines import decode_utf8
     from wordvec.models.charlm import CharLM, read_names
 
     model = CharLM(cell=cell, hidden=hidden, iterations=iterations, learning_rate=learning_rate,
                    clip=clip, random_state=seed, progress=not quiet)
-    model.fit(read_names(names_file.read()))
+    model.fit(read_names(decode_utf8(names_file.read(), names_file.name)))
     model.save(output)
     history = model.loss_history_
     marks = sorted({0, *range(999, len(history), max(len(history) // 10, 1000)),

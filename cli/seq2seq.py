@@ -18,8 +18,12 @@ def _task_pairs(task, n, seed):
 
 
 def _read_pairs(data):
+    import io
+
+    from wordvec._lines import decode_utf8
     from wordvec.models.seq2seq import read_pairs
-    return read_pairs(data, data.name)
+
+    return read_pairs(io.StringIO(decode_utf8(data.read(), data.name, bom=True)), data.name)
 
 
 @click.group()
@@ -36,7 +40,7 @@ def seq2seq():
 
 @seq2seq.command()
 @click.argument("task", metavar="[TASK]", required=False, type=click.Choice(sorted(TASKS)))
-@click.option("--data", type=click.File("r", encoding="utf-8-sig"),
+@click.option("--data", type=click.File("rb"),
               help="Tab-separated source<TAB>target lines instead of a TASK (\"-\": stdin).")
 @click.option("-o", "--output", required=True, type=click.Path(), help="Model folder to write.")
 @click.option("--pairs", type=COUNT, default=10000, show_default=True,
@@ -169,7 +173,7 @@ def translate(model_path, inputs, beam, alpha, attention_map, as_json):
 @seq2seq.command()
 @click.option("--model", "model_path", required=True, type=click.Path(exists=True),
               help="Model folder written by `wordvec seq2seq train`.")
-@click.option("--data", type=click.File("r", encoding="utf-8-sig"),
+@click.option("--data", type=click.File("rb"),
               help="Tab-separated source<TAB>target lines (default: 2,000 held-out pairs of "
                    "the model's task, drawn with a seed training never used, none of whose "
                    "inputs training saw).")

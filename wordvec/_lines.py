@@ -1,6 +1,6 @@
-"""The numbered lines of a small UTF-8 text file (word lists, evaluation sets, groups), with
-bytes that are not UTF-8 reported as a `FormatError` naming the file and line instead of a
-bare `UnicodeDecodeError` naming neither."""
+"""Small UTF-8 text inputs (word lists, evaluation sets, groups, training pairs and names),
+with bytes that are not UTF-8 reported as a `FormatError` naming the file and line instead of
+a bare `UnicodeDecodeError` naming neither."""
 
 from .errors import FormatError
 
@@ -13,3 +13,13 @@ def utf8_lines(path):
                 yield number, raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise FormatError(path, f"not UTF-8 ({exc.reason})", number) from None
+
+
+def decode_utf8(data, path, bom=False):
+    """The bytes `data` read from `path` as text (a leading BOM dropped with `bom`), or a
+    `FormatError` naming the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(path, f"not UTF-8 ({exc.reason})", line) from None

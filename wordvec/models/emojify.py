@@ -78,8 +78,11 @@ def read_emoji_csv(path):
 
     >>> X, y = read_emoji_csv("my_sentences.csv")   # doctest: +SKIP
     """
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return _read_labelled(f, path)
+    from .._lines import decode_utf8
+
+    with open(path, "rb") as f:
+        text = decode_utf8(f.read(), path, bom=True)
+    return _read_labelled(io.StringIO(text, newline=""), path)
 
 
 def _read_labelled(stream, path):
