@@ -9,6 +9,10 @@ the two sets of phrases must be identical; the counts behind them are compared b
 
     python benchmarks/bench_phrases.py data/bench.txt            # the acceptance run
     python benchmarks/bench_phrases.py data/bench.txt --lines 100000
+    python benchmarks/bench_phrases.py data/bench.txt --connector-words  # bank_of_america
+
+`--connector-words` gives both tools English connector words (gensim's
+`ENGLISH_CONNECTOR_WORDS`, wordvec's `connector_words="english"`).
 """
 
 import argparse
@@ -33,21 +37,23 @@ def digest(path):
     return h.hexdigest()[:16]
 
 
-def worker(tool, corpus, out, phrases_json):
+def worker(tool, corpus, out, phrases_json, connectors):
     """Learn and write once in this process; print a JSON line of measurements."""
     start = time.perf_counter()
     if tool == "wordvec":
         from wordvec.phrases import Phrases
 
-        model = Phrases(progress=False, **SETTINGS).fit(corpus)
+        model = Phrases(progress=False, connector_words="english" if connectors else (),
+                        **SETTINGS).fit(corpus)
         fit_s = time.perf_counter() - start
         model.write(corpus, out)
         grams, len_vocab = model.phrasegrams_, len(model.tables_[0])
     else:
-        from gensim.models.phrases import Phrases
+        from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
         from gensim.models.word2vec import LineSentence
 
-        model = Phrases(LineSentence(corpus), **SETTINGS)
+        model = Phrases(LineSentence(corpus), **SETTINGS,
+                        connector_words=ENGLISH_CONNECTOR_WORDS if connectors else frozenset())
         fit_s = time.perf_counter() - start
         with open(out, "w", encoding="utf-8") as f:
             for sentence in LineSentence(corpus):
@@ -66,11 +72,13 @@ def main():
     parser.add_argument("corpus")
     parser.add_argument("--lines", type=int, help="Use only the first N lines.")
     parser.add_argument("--top", type=int, default=25, help="Phrases to list.")
+    parser.add_argument("--connector-words", action="store_true",
+                        help="English connector words for both tools")
     parser.add_argument("--worker", nargs=3, metavar=("TOOL", "OUT", "JSON"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker[0], args.corpus, *args.worker[1:])
+        worker(args.worker[0], args.corpus, *args.worker[1:], args.connector_words)
         return
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.corpus
@@ -79,12 +87,15 @@ def main():
             with open(args.corpus, encoding="utf-8") as src, open(corpus, "w") as dst:
                 dst.writelines(itertools.islice(src, args.lines))
         print(f"corpus {args.corpus}{f' (first {args.lines:,} lines)' if args.lines else ''}; "
-              f"{SETTINGS}; load average {os.getloadavg()[0]:.2f}")
+              f"{SETTINGS}{'; connector words' if args.connector_words else ''}; "
+              f"load average {os.getloadavg()[0]:.2f}")
         runs, grams = {}, {}
         for tool in ("wordvec", "gensim"):
             out, js = os.path.join(tmp, f"{tool}.txt"), os.path.join(tmp, f"{tool}.json")
-            line = subprocess.run([sys.executable, __file__, corpus, "--worker", tool, out, js],
-                                  check=True, capture_output=True, text=True).stdout
+            cmd = [sys.executable, __file__, corpus, "--worker", tool, out, js]
+            if args.connector_words:
+                cmd.append("--connector-words")
+            line = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
             runs[tool] = json.loads(line.strip().splitlines()[-1])
             with open(js) as f:
                 grams[tool] = json.load(f)
@@ -106,7 +117,8 @@ def main():
         ranked = sorted(grams["wordvec"].items(), key=lambda kv: -kv[1])
         print(f"top {args.top} by score:", ", ".join(f"{p} {s:,.0f}" for p, s in
                                                      ranked[:args.top]))
-        for name in ("new_york", "united_states", "los_angeles", "prime_minister"):
+        for name in ("new_york", "united_states", "los_angeles", "prime_minister",
+                     "bank_of_america", "house_of_representatives"):
             rank = next((i for i, (p, _) in enumerate(ranked) if p == name), None)
             print(f"  {name}: " + (f"rank {rank + 1:,} of {len(ranked):,}, score "
                                    f"{ranked[rank][1]:,.1f}" if rank is not None else "no"))
