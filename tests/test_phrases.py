@@ -505,3 +505,25 @@ def test_cli_damaged_model_or_connector_file_is_one_line(tmp_path):
             result.stderr
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_writing_other_text_shows_no_share_of_the_text_learnt(tmp_path):
+    """The progress of writing text other than the text learnt from (a saved model applied to
+    new text) has no total to show a share of: it showed a share of the learnt text
+    (2,667% here)."""
+    import re
+
+    from test_progress_cli import wordvec_cli
+
+    learnt, other, model = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "m.phrases"
+    learnt.write_text("new york city\n" * 500, encoding="utf-8")
+    other.write_text("the new york times\n" * 10_000, encoding="utf-8")
+    Phrases(min_count=1, threshold=0.1, progress=False).fit(learnt).save(model)
+    status, err = wordvec_cli("phrases", other, "-o", tmp_path / "o.txt", "--model", model,
+                              terminal=True)
+    assert status == 0 and "writing" in err, err
+    assert not re.search(r"\d%", err), err
+    status, err = wordvec_cli("phrases", learnt, "-o", tmp_path / "o.txt", "--min-count", "1",
+                              "--threshold", "0.1", terminal=True)
+    assert status == 0 and "writing" in err, err
+    assert re.search(r"100\.0%", err), err   # the text learnt from: its share is known

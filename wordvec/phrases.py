@@ -190,10 +190,11 @@ class Phrases(ParamsMixin):
             table.score(self.scoring, self.min_count, self.threshold)
             tables.append(table)
             total = table.corpus_word_count
-        return self._fitted(tables)
+        return self._fitted(tables, _describe(corpus) if corpus.is_text else None)
 
-    def _fitted(self, tables):
+    def _fitted(self, tables, source=None):
         self.tables_ = tables
+        self._fit_source = source   # the text learnt from: writing it again knows its length
         self.min_reduce_ = max(t.min_reduce for t in tables)
         self.phrasegrams_ = {}
         for table in tables:
@@ -228,7 +229,9 @@ class Phrases(ParamsMixin):
         corpus = as_corpus(corpus)
         connectors = self._connectors()
         progress = self.progress if progress is None else progress
-        total = self.tables_[0].corpus_word_count
+        # the length is known for the text the model learnt from, not for other text
+        same = corpus.is_text and _describe(corpus) == getattr(self, "_fit_source", None)
+        total = self.tables_[0].corpus_word_count if same else None
 
         def run(f):
             written = 0
