@@ -50,7 +50,7 @@ def train(names_file, output, cell, hidden, iterations, learning_rate, clip, see
 
     model = CharLM(cell=cell, hidden=hidden, iterations=iterations, learning_rate=learning_rate,
                    clip=clip, random_state=seed, progress=not quiet)
-    model.fit(read_names(decode_utf8(names_file.read(), names_file.name)))
+    model.fit(read_names(decode_utf8(names_file.read(), names_file.name), names_file.name))
     model.save(output)
     history = model.loss_history_
     marks = sorted({0, *range(999, len(history), max(len(history) // 10, 1000)),

@@ -119,3 +119,22 @@ def test_save_load_and_cli(tiny_model, tmp_path):
     result = runner.invoke(main, ["charlm", "sample", "--model", str(tmp_path / "m"),
                                   "--temperature", "-1"])
     assert result.exit_code == 2
+
+
+def test_a_line_too_long_for_a_name_is_refused_before_training(tmp_path):
+    """A file that is not a list of names (one huge line, a block of NULs) would make every
+    iteration as slow as thousands of names: one error naming the file and line, at once."""
+    from wordvec.errors import FormatError
+
+    with pytest.raises(FormatError, match=r"names\.txt line 2: a line of 1,001 characters"):
+        read_names("trex\n" + "a" * 1001 + "\n", "names.txt")
+    assert read_names("trex\n" + "a" * 1000 + "\n") == ["trex", "a" * 1000]
+    with pytest.raises(ValueError, match="at most 1,000 characters, got one of 5,000"):
+        CharLM(iterations=1, progress=False).fit(["trex", "\0" * 5000])
+    path = tmp_path / "zeros.txt"
+    path.write_bytes(b"\0" * 5000)
+    result = CliRunner().invoke(main, ["charlm", "train", str(path), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"wordvec: error: {path} line 1: a line of 5,000 "
+                                     f"characters is not a name (at most 1,000; one name per "
+                                     f"line)")

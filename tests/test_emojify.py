@@ -221,3 +221,15 @@ def test_cli_predict_refuses_a_sentence_without_a_known_word(small_store, tmp_pa
     assert result.stdout.splitlines()[0].endswith("I adore you")   # the others are answered
     alone = wordvec("emojify", "predict", "--model", "emo", "--json", "zzqxv", cwd=tmp_path)
     assert alone.returncode == 1 and json.loads(alone.stdout) == []
+
+
+def test_a_malformed_csv_row_is_named(tmp_path):
+    """csv's own errors (here a field past its 128K-character limit) name the file and line."""
+    from wordvec.errors import FormatError
+    from wordvec.models.emojify import read_emoji_csv
+
+    path = tmp_path / "big.csv"
+    path.write_text("hi there,1\n" + "word " * 30_000 + ",2\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"big\.csv line 2: not a sentence,label row "
+                                          r"\(field larger than field limit"):
+        read_emoji_csv(path)

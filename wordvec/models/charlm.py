@@ -33,6 +33,7 @@ from ..nn.serialize import load_model as _load_files
 from ..nn.serialize import save_model as _save_files
 
 NEWLINE = "\n"
+MAX_NAME = 1000   # characters of the longest name (dinosaur names have at most 26)
 
 
 def _check_params(path, params):
@@ -54,9 +55,19 @@ def _check_params(path, params):
     return params
 
 
-def read_names(text):
-    """Names from `text`, one per line (CRLF or LF); blank lines are skipped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def read_names(text, path="<names>"):
+    """Names from `text`, one per line (CRLF or LF); blank lines are skipped. A line longer
+    than `MAX_NAME` characters is a `FormatError` naming `path` and the line: it is not a
+    name, and one iteration over it would take as long as over thousands of names."""
+    names = []
+    for number, line in enumerate(text.splitlines(), 1):
+        name = line.strip()
+        if len(name) > MAX_NAME:
+            raise FormatError(path, f"a line of {len(name):,} characters is not a name (at "
+                                    f"most {MAX_NAME:,}; one name per line)", number)
+        if name:
+            names.append(name)
+    return names
 
 
 def load_dinos():
@@ -125,6 +136,10 @@ class CharLM(ParamsMixin):
             raise ValueError("no names to train on")
         if any(NEWLINE in n for n in names):
             raise ValueError("names must not contain newlines")
+        longest = max(names, key=len)
+        if len(longest) > MAX_NAME:
+            raise ValueError(f"names must have at most {MAX_NAME:,} characters, got one of "
+                             f"{len(longest):,}: {longest[:20]!r}...")
         self.vocab_ = [NEWLINE] + sorted(set("".join(names)))
         self.char_to_ix_ = {c: i for i, c in enumerate(self.vocab_)}
         self.names_ = names

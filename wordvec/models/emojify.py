@@ -88,7 +88,7 @@ def read_emoji_csv(path):
 def _read_labelled(stream, path):
     sentences, labels = [], []
     rows = csv.reader(stream)
-    for row in rows:
+    for row in _csv_rows(rows, path):
         if not any(field.strip() for field in row):
             continue
         sentence, label = row[0].strip(), (row[1].strip() if len(row) > 1 else "")
@@ -102,6 +102,19 @@ def _read_labelled(stream, path):
     if not sentences:
         raise FormatError(path, "no labelled sentences")
     return sentences, np.array(labels, dtype=np.int64)
+
+
+def _csv_rows(rows, path):
+    """The rows of the `csv.reader` `rows`, a malformed one (such as a field of more than
+    csv's limit, 128K characters) a `FormatError` naming `path` and the line."""
+    while True:
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FormatError(path, f"not a sentence,label row ({exc})",
+                              rows.line_num) from None
 
 
 def tokenize(sentence):
