@@ -180,3 +180,17 @@ def test_cli_project_top_and_errors(glove_20k_store, tmp_path):
     assert result.exit_code == 1 and "not in vocabulary: 'qqzx'" in result.output
     result = runner.invoke(main, ["project", "--vectors", str(glove_20k_store), "-o", str(out)])
     assert result.exit_code == 2 and "exactly one of WORDS" in result.output
+
+
+def test_an_image_labels_only_the_first_2000_words(tmp_path):
+    """Every word is a point, but only the first 2000 get a label: more are not legible and
+    each costs milliseconds to draw (a map of all GloVe's 400,000 words took 20 minutes)."""
+    n = 2100
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"word": [f"w{i}" for i in range(n)], "x": rng.normal(size=n),
+                          "y": rng.normal(size=n), "group": [""] * n})
+    plot(table, tmp_path / "map.svg")
+    svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert "<!-- w0 -->" in svg and "<!-- w1999 -->" in svg
+    assert "<!-- w2000 -->" not in svg and "<!-- w2099 -->" not in svg
+    assert svg.count("<use ") >= n    # the points: one marker each
