@@ -38,8 +38,8 @@ def project(vectors_path, words, method, top, words_file, groups_file, output, h
     (-o), an interactive page (--html) and/or a CSV (--csv).
 
     Every word must be in the store: unknown words are an error that names them all. The
-    image labels the first 2,000 words (every word is a point); the page labels them all and
-    needs no network or server. t-SNE of 10,000 words takes minutes, PCA seconds.
+    image labels the first 2,000 words (every word is a point); the page names any word on
+    hover and needs no network or server. t-SNE of 10,000 words takes minutes, PCA seconds.
 
     \b
     Examples:
