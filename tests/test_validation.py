@@ -90,6 +90,7 @@ def test_glove_divergence_is_an_error(corpus, tmp_path):
     (["--epochs", "0"], "--epochs"),
     (["--sample", "-1"], "--sample"),
     (["--negative", "-1"], "--negative"),
+    (["--negative", "100000"], "negative must be at most 1000"),
     (["--min-count", "0"], "--min-count"),
     (["--threads", "0"], "--threads"),
     (["--seed", "-1"], "--seed"),

@@ -71,6 +71,7 @@ from ._checkpoint import (
 from ._params import check_floats, check_integers, seed_from, source_of
 
 JOB_WORDS = 50_000  # corpus words per job: the unit of scheduling, seeding and checkpoints
+MAX_NEGATIVE = 1000  # drawn words an example: word2vec suggests 5-20 (2-5 for large corpora)
 _SCHEDULE = ("dim", "window", "negative", "hs", "sample", "min_count", "max_vocab", "epochs",
              "alpha", "min_alpha")
 
@@ -201,6 +202,10 @@ class SGNS(ParamsMixin):
         if not isinstance(self.hs, bool):
             raise ValueError(f"hs must be True or False, got {self.hs!r}")
         check_integers(self, ("negative",), low=0 if self.hs else 1)
+        if self.negative > MAX_NEGATIVE:  # each costs a dot product an example: a run that
+            # would take a thousand times longer than intended is not what was meant
+            raise ValueError(f"negative must be at most {MAX_NEGATIVE} (word2vec suggests "
+                             f"5-20), got {self.negative}")
         check_integers(self, ("max_vocab", "threads", "checkpoint_every"), optional=True)
         check_floats(self, ("sample", "min_alpha"), low_open=False)
         check_floats(self, ("alpha",))
