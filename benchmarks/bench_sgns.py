@@ -223,8 +223,12 @@ def main():
           f"above each one's loaded libraries: {above[0]:.0f} / {above[1]:.0f} MB = "
           f"{above[0] / above[1]:.2f}")
     if "analogy" in ours[0]:
-        print(f"analogy wordvec - gensim: {ours[0]['analogy'] - theirs[0]['analogy']:+.4f}; "
-              f"WS353 wordvec - gensim: {ours[0]['ws353'] - theirs[0]['ws353']:+.4f}")
+        def mean(runs, key):
+            return sum(r[key] for r in runs) / len(runs)
+
+        print(f"analogy wordvec - gensim: {mean(ours, 'analogy') - mean(theirs, 'analogy'):+.4f}"
+              f"; WS353 wordvec - gensim: {mean(ours, 'ws353') - mean(theirs, 'ws353'):+.4f}"
+              + (f" (means of {len(ours)} runs each)" if len(ours) > 1 else ""))
 
 
 if __name__ == "__main__":
