@@ -134,6 +134,15 @@ def small_jobs(monkeypatch):
     monkeypatch.setattr(sgns_module, "JOB_WORDS", 2000)
 
 
+@pytest.fixture
+def tiny_jobs(monkeypatch):
+    """Jobs of 750 words: 80 an epoch, so that each of the default 40 rounds gives 2 tasks
+    their own jobs."""
+    import wordvec.train.sgns as sgns_module
+
+    monkeypatch.setattr(sgns_module, "JOB_WORDS", 750)
+
+
 def test_sgns_on_spark_puts_related_words_closer_than_unrelated_ones(spark, gensim_data,
                                                                       small_jobs):
     """The local trainer's calibrated check (tests/test_sgns.py), with 2 partitions.
@@ -147,7 +156,7 @@ def test_sgns_on_spark_puts_related_words_closer_than_unrelated_ones(spark, gens
                ("Arafat", "Yasser"), ("Al", "Qaeda"), ("Tora", "Bora"), ("Gaza", "Hamas"),
                ("Test", "match"), ("police", "arrested"), ("fire", "weather")]
     model = SparkSGNS(dim=50, epochs=10, min_count=2, random_state=11, progress=False,
-                      partitions=2).fit(gensim_data("lee_background.cor"))
+                      partitions=2, rounds=10).fit(gensim_data("lee_background.cor"))
     v = model.vectors_
     rel = np.array([v.similarity(a, b) for a, b in related])
     unrel = np.array([v.similarity(related[i][0], related[(i + 5) % 10][1]) for i in range(10)])
@@ -158,7 +167,7 @@ def test_sgns_on_spark_puts_related_words_closer_than_unrelated_ones(spark, gens
 
 
 def test_cli_train_on_spark_checkpoints_and_resumes_to_the_same_vectors(gensim_data, tmp_path,
-                                                                        small_jobs):
+                                                                        tiny_jobs):
     """`wordvec train --engine spark`: a checkpoint after epoch 2 of 3, then --resume trains
     epoch 3 only, to the vectors of the uninterrupted run (one seed, the same partitions and
     rounds: each task runs its jobs in order, and the driver combines in task order)."""
