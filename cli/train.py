@@ -95,8 +95,14 @@ _GLOVE = {"dim": "dim", "window": "window", "min_count": "min_count", "max_vocab
 @click.option("--master", default=None, metavar="URL",
               help="Spark master with --engine spark: local[2] (the default), "
                    "spark://host:7077, yarn.")
+@click.option("--partitions", type=COUNT, metavar="N",
+              help="--engine spark: tasks a round, each training its share [2].")
+@click.option("--rounds", type=COUNT, metavar="N",
+              help="--engine spark: rounds an epoch, the model combined and broadcast after "
+                   "each; fewer are faster, and lose quality [40].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
-def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **options):
+def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, partitions, rounds,
+          **options):
     """Train word vectors on CORPUS and save them to OUT.
 
     CORPUS is one sentence per line, whitespace-separated tokens, UTF-8: a file (plain, .gz,
@@ -158,8 +164,10 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
         if v is not None and k not in names:
             raise click.UsageError(f"--{k.replace('_', '-')} does not apply to --model {model}")
     kwargs = {names[k]: v for k, v in options.items() if v is not None}
-    if master is not None and engine != "spark":
-        raise click.UsageError("--master applies to --engine spark")
+    spark_options = {"master": master, "partitions": partitions, "rounds": rounds}
+    for name, value in spark_options.items():
+        if value is not None and engine != "spark":
+            raise click.UsageError(f"--{name} applies to --engine spark")
     if engine == "spark" and model != "sgns":
         raise click.UsageError("--engine spark trains --model sgns (for glove: wordvec "
                                "cooccur --engine spark, then --cooccur)")
@@ -185,7 +193,9 @@ def train(corpus, out, model, fmt, resume, quiet, tokenize, engine, master, **op
             from wordvec.spark import DEFAULT_MASTER
             from wordvec.spark.sgns import SparkSGNS
 
-            estimator = SparkSGNS(progress=not quiet, master=master or DEFAULT_MASTER, **kwargs)
+            given = {k: v for k, v in spark_options.items() if v is not None}
+            estimator = SparkSGNS(progress=not quiet, **{"master": DEFAULT_MASTER, **given},
+                                  **kwargs)
         elif model.startswith("fasttext"):
             from wordvec.train.fasttext import FastText
 

@@ -134,15 +134,6 @@ def small_jobs(monkeypatch):
     monkeypatch.setattr(sgns_module, "JOB_WORDS", 2000)
 
 
-@pytest.fixture
-def tiny_jobs(monkeypatch):
-    """Jobs of 750 words: 80 an epoch, so that each of the default 40 rounds gives 2 tasks
-    their own jobs."""
-    import wordvec.train.sgns as sgns_module
-
-    monkeypatch.setattr(sgns_module, "JOB_WORDS", 750)
-
-
 def test_sgns_on_spark_puts_related_words_closer_than_unrelated_ones(spark, gensim_data,
                                                                       small_jobs):
     """The local trainer's calibrated check (tests/test_sgns.py), with 2 partitions.
@@ -167,15 +158,17 @@ def test_sgns_on_spark_puts_related_words_closer_than_unrelated_ones(spark, gens
 
 
 def test_cli_train_on_spark_checkpoints_and_resumes_to_the_same_vectors(gensim_data, tmp_path,
-                                                                        tiny_jobs):
+                                                                        small_jobs):
     """`wordvec train --engine spark`: a checkpoint after epoch 2 of 3, then --resume trains
     epoch 3 only, to the vectors of the uninterrupted run (one seed, the same partitions and
-    rounds: each task runs its jobs in order, and the driver combines in task order)."""
+    rounds: each task runs its jobs in order, and the driver combines in task order); and
+    --rounds and --partitions reach the trainer (the library with them gives the same)."""
     from wordvec import Vectors
+    from wordvec.spark.sgns import SparkSGNS
 
     lee = str(gensim_data("lee_background.cor"))
     common = ["--engine", "spark", "--dim", "24", "--epochs", "3", "--min-count", "2",
-              "--seed", "5", "-q"]
+              "--seed", "5", "--rounds", "10", "--partitions", "2", "-q"]
     ckpt = tmp_path / "ckpt"
     run = CliRunner().invoke
     result = run(main, ["train", lee, "-o", str(tmp_path / "full"), "--checkpoint", str(ckpt),
@@ -189,6 +182,9 @@ def test_cli_train_on_spark_checkpoints_and_resumes_to_the_same_vectors(gensim_d
     full, resumed = Vectors.load(tmp_path / "full"), Vectors.load(tmp_path / "resumed")
     assert resumed.keys == full.keys and len(full) > 1000
     assert np.array_equal(resumed.vectors, full.vectors)
+    library = SparkSGNS(dim=24, epochs=3, min_count=2, random_state=5, rounds=10,
+                        partitions=2, progress=False).fit(lee)
+    assert np.array_equal(library.vectors_.vectors, full.vectors)
     result = run(main, ["train", lee, "-o", str(tmp_path / "x"), "--model", "cbow", *common])
     assert result.exit_code == 2 and "--engine spark trains --model sgns" in result.output
 
