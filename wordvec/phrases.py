@@ -652,11 +652,15 @@ class _Counter:
         self.merge()
         n = len(self.index)
         counts = self.word_counts[:n]
+        if not self.connectors:   # ids are final already: no renumbering, no copy of pairs
+            # fresh copies of the words: the dict's keys are scattered among freed tokens
+            words = [w.encode().decode() for w in self.index]
+            return PhraseTable(words, counts.copy(), self.pairs, self.pair_counts, self.total,
+                               self.min_reduce)
         entries = list(self.index)
         # words first, then tails; connector words (never counted) left out
         kind = np.array([2 if isinstance(e, tuple) else int(e in self.connectors)
-                         for e in entries], dtype=np.int8) if self.connectors else \
-            np.zeros(n, dtype=np.int8)
+                         for e in entries], dtype=np.int8)
         is_word, is_tail = kind == 0, kind == 2
         new_id = np.full(n, -1, dtype=np.int64)
         new_id[is_word] = np.arange(is_word.sum())
@@ -672,17 +676,14 @@ class _Counter:
 
 def read_connector_words(path):
     """Connector words from a UTF-8 file of one word a line (blank lines skipped) -> list."""
+    from ._lines import utf8_lines
+
     words = []
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise FormatError(path, f"not UTF-8 ({exc.reason})", number) from None
-            fields = line.split()
-            if len(fields) > 1:
-                raise FormatError(path, f"expected one word a line, got {len(fields)}", number)
-            words.extend(fields)
+    for number, line in utf8_lines(path):
+        fields = line.split()
+        if len(fields) > 1:
+            raise FormatError(path, f"expected one word a line, got {len(fields)}", number)
+        words.extend(fields)
     if not words:
         raise FormatError(path, "no connector words in it")
     return words
