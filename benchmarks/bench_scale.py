@@ -220,7 +220,9 @@ def main():
     parser.add_argument("--growth", action="store_true",
                         help="nonzeros and vocabulary of the first 1/16 ... 1 of the corpus")
     parser.add_argument("--rounds", type=int, default=10,
-                        help="SGNS on Spark: rounds an epoch (SparkSGNS(rounds=...))")
+                        help="SGNS on Spark: rounds an epoch (SparkSGNS(rounds=...)) [10, the "
+                             "setting scaling.json was measured at; SparkSGNS's own default "
+                             "is 40, see bench_spark_sgns.py]")
     parser.add_argument("--table", action="store_true", help="print the table, write the plot")
     parser.add_argument("--work", default=tempfile.gettempdir(),
                         help="folder for the scaled corpora (16x: 1.1 GB)")
