@@ -138,3 +138,9 @@ def test_a_line_too_long_for_a_name_is_refused_before_training(tmp_path):
     assert result.output.strip() == (f"wordvec: error: {path} line 1: a line of 5,000 "
                                      f"characters is not a name (at most 1,000; one name per "
                                      f"line)")
+
+
+def test_a_model_too_large_for_memory_is_refused_before_allocating():
+    with pytest.raises(MemoryError, match=r"a lstm model of 100000000 hidden units needs .* is "
+                                          r"more than the .* of memory available"):
+        CharLM(cell="lstm", hidden=10**8, iterations=1, progress=False).fit(["trex", "raptor"])

@@ -123,6 +123,14 @@ class CharLM(ParamsMixin):
         return {**{f"rnn.{k}": v for k, v in self.rnn_.params.items()},
                 **{f"dense.{k}": v for k, v in self.dense_.params.items()}}
 
+    def _check_memory(self):
+        """`MemoryError` before `_build` when the weights of `hidden` units over `vocab_`
+        (at most 4 gates' worth, an LSTM's) would not fit in the memory available."""
+        n, h = len(self.vocab_), self.hidden
+        check_memory(8 * (4 * h * (h + n + 1) + n * (h + 1)),
+                     f"a {self.cell} model of {h} hidden units needs 8 bytes x "
+                     f"(4 x {h} x ({h} + {n} + 1) + {n} x ({h} + 1))")
+
     def fit(self, names):
         """Train on `names` (list of str); returns self. ``loss_history_`` holds the smoothed
         loss after every iteration."""
@@ -143,6 +151,7 @@ class CharLM(ParamsMixin):
         self.vocab_ = [NEWLINE] + sorted(set("".join(names)))
         self.char_to_ix_ = {c: i for i, c in enumerate(self.vocab_)}
         self.names_ = names
+        self._check_memory()
         rng = np.random.default_rng(self.random_state)
         self._build(rng)
         examples = [np.array([self.char_to_ix_[c] for c in n]) for n in names]
@@ -237,10 +246,7 @@ class CharLM(ParamsMixin):
         model.names_ = check_field(path, meta, "names", list,
                                    lambda v: all(isinstance(n, str) for n in v),
                                    "a list of strings")
-        n, h = len(model.vocab_), model.hidden
-        check_memory(8 * (4 * h * (h + n + 1) + n * (h + 1)),
-                     f"a {model.cell} model of {h} hidden units needs 8 bytes x "
-                     f"(4 x {h} x ({h} + {n} + 1) + {n} x ({h} + 1))")
+        model._check_memory()
         model._build(None)
         model.loss_history_ = restore_layers(
             path, arrays, {"rnn": model.rnn_, "dense": model.dense_},
