@@ -2,6 +2,7 @@
 training smoke test on the date task, decoding, save/load and bad input."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from tests.test_nn import assert_close, numerical_grad
 from wordvec import Vectors
 from wordvec.datasets import date_pairs
 from wordvec.errors import FormatError
-from wordvec.models.seq2seq import Seq2Seq
+from wordvec.models.seq2seq import Seq2Seq, VectorsWarning
 
 
 @pytest.mark.parametrize("feed_previous", [True, False])
@@ -180,3 +181,127 @@ def test_scikit_learn_parameter_protocol():
     fitted = model.fit(["ab"], ["c"])
     assert not hasattr(clone(fitted), "decoder_")
     assert fitted.hidden == 8 and fitted.epochs == 2          # fit never rewrites them
+
+
+# Words of two meaning classes: training sees every other word of each, in four frames; the
+# held-out words are never seen, so only their vectors in the store can tell their class.
+POSITIVE = ("good great excellent wonderful happy nice fantastic superb pleasant delightful "
+            "lovely joyful brilliant terrific beautiful cheerful glad marvelous splendid "
+            "enjoyable fabulous amazing awesome perfect").split()
+NEGATIVE = ("bad terrible awful horrible sad poor nasty dreadful miserable unpleasant ugly "
+            "disgusting lousy painful angry dismal gloomy wretched hideous rotten pathetic "
+            "atrocious horrid unhappy").split()
+FRAMES = ("{}", "very {}", "so {}", "really {}")
+
+
+def sentiment_pairs(part):
+    """``(sources, targets)``: the "train" or "held-out" words of each class in every frame,
+    labelled "pos" or "neg"."""
+    start = 0 if part == "train" else 1
+    pairs = [(frame.format(word), label)
+             for words, label in ((POSITIVE, "pos"), (NEGATIVE, "neg"))
+             for word in words[start::2] for frame in FRAMES]
+    return [s for s, _ in pairs], [t for _, t in pairs]
+
+
+SENTIMENT = dict(level="word", target_level="word", hidden=8, decoder_hidden=8, epochs=30,
+                 batch_size=16, learning_rate=0.01)
+
+
+def sentiment_store(glove, path):
+    """The GloVe rows of the task's words, saved as a native store at `path`."""
+    words = POSITIVE + NEGATIVE + ["very", "so", "really"]
+    Vectors(words, glove[words]).save(path)
+    return path
+
+
+def move_store(model_path, location):
+    """Rewrite the store location a saved model records (as if the store had moved)."""
+    meta_path = model_path / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["vectors"]["location"] = str(location)
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+
+
+@pytest.mark.parametrize("trainable", [False, True])
+def test_unseen_words_read_their_glove_vectors(glove, tmp_path, trainable):
+    # calibration (seeds 0, 1, 2; 96 held-out sources of 24 unseen words): with the store
+    # 1.00 / 1.00 / 1.00 frozen and 0.93 / 0.93 / 0.96 trainable; as <unk> every unseen
+    # word reads the same, so each frame gets one class: 0.50 exactly.
+    assert all(w in glove for w in POSITIVE + NEGATIVE)
+    train, held = sentiment_pairs("train"), sentiment_pairs("held-out")
+    assert not set(train[0]) & set(held[0])
+    model = Seq2Seq(vectors="glove-6b-50d", trainable_embeddings=trainable, random_state=0,
+                    **SENTIMENT).fit(*train)
+    assert model.score(*train) == 1.0
+    with_store = model.score(*held)
+    assert with_store >= 0.85
+    if trainable:    # seen words read their trained rows, unseen ones the store's own
+        ids, _ = model._encode_sources(["good"])
+        assert not np.allclose(model.embeddings_[ids[0, 0]], glove["good"] /
+                               np.linalg.norm(glove["good"]))
+    model.save(tmp_path / "m")
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["vectors"]["location"] == \
+        "glove-6b-50d"
+    loaded = Seq2Seq.load(tmp_path / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert loaded.predict(held[0]) == model.predict(held[0])
+    move_store(tmp_path / "m", tmp_path / "gone")
+    fallback = Seq2Seq.load(tmp_path / "m")
+    with pytest.warns(VectorsWarning, match="<unk>.*gone") as caught:
+        without = fallback.score(*held)
+        fallback.translate("really gorgeous")
+    assert len(caught) == 1
+    assert without <= 0.6 and with_store - without >= 0.3
+    assert fallback.predict(train[0]) == model.predict(train[0])
+
+
+def test_a_saved_model_finds_its_store_on_disk_and_checks_it(glove, glove_20k_store, tmp_path):
+    store = sentiment_store(glove, tmp_path / "store")
+    train, held = sentiment_pairs("train"), sentiment_pairs("held-out")
+    model = Seq2Seq(vectors=store, random_state=1, **SENTIMENT).fit(*train)
+    expected = model.predict(held[0])
+    model.save(tmp_path / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Seq2Seq.load(tmp_path / "m").predict(held[0]) == expected
+    store.rename(tmp_path / "moved")
+    moved = Seq2Seq.load(tmp_path / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # the store is read only for an unseen word
+        assert moved.predict(train[0]) == model.predict(train[0])
+    with pytest.warns(VectorsWarning, match="no such file") as caught:
+        moved.predict(held[0])
+        moved.predict(held[0])
+    assert len(caught) == 1
+    assert Seq2Seq.load(tmp_path / "m").use_vectors(tmp_path / "moved").predict(held[0]) == \
+        expected
+    with pytest.raises(ValueError, match="20000 words x 50 dims, but the model was trained "
+                                         "with vectors of 51 words"):
+        Seq2Seq.load(tmp_path / "m").use_vectors(glove_20k_store)
+    other = Vectors.load(tmp_path / "moved")
+    changed = Vectors(other.keys, np.array(other.vectors))
+    changed.vectors[changed.key_to_index["awful"]] += 0.01
+    with pytest.raises(ValueError, match="the vectors given: not the vectors the model was "
+                                         "trained with .its vector of 'awful' differs"):
+        Seq2Seq.load(tmp_path / "m").use_vectors(changed)
+
+
+def test_a_model_saved_before_store_records_loads_as_before(glove, tmp_path):
+    train, held = sentiment_pairs("train"), sentiment_pairs("held-out")
+    model = Seq2Seq(vectors=glove, random_state=0, **SENTIMENT).fit(*train)
+    model.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert meta["vectors"]["location"] is None      # a store given in memory has no place
+    del meta["vectors"]                             # the format before records
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    old = Seq2Seq.load(tmp_path / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert old.score(*held) <= 0.5               # unseen words are <unk>, silently
+    with pytest.raises(ValueError, match="saved without a fingerprint"):
+        old.use_vectors(glove)
+    chars = Seq2Seq(hidden=2, decoder_hidden=2, epochs=1).fit(["ab"], ["c"])
+    with pytest.raises(ValueError, match="reads no word vectors"):
+        chars.use_vectors(glove)

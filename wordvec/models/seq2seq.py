@@ -11,6 +11,14 @@ output (teacher-forced in training), which is what makes beam search worth runni
 ``feed_previous=False`` with the default sizes is the course's 52,960-parameter date model
 (its outputs are independent given the input, so greedy decoding is already exact).
 
+With word vectors, a source word never seen in training but in the store reads as the store's
+vector (at unit length, as training's rows), not as ``<unk>``: the point of pretrained vectors
+(the course's Emojify: "adore" works through its GloVe vector). With trainable vectors, seen
+words read as their trained rows and unseen ones as the store's original vectors. A saved model
+records where its store was and a fingerprint of it (size, dim, the rows of a few seen words);
+after `load`, the store is read and checked only when a source first holds an unseen word, and
+if it is missing or different those words read as ``<unk>`` with one `VectorsWarning`.
+
 Training minimises the cross-entropy summed over output steps, averaged over each batch,
 with Adam and gradient clipping by global norm. With `random_state`, one-thread training is
 reproducible (BLAS is held to one thread while it runs).
@@ -24,6 +32,7 @@ Examples
 ['1979-05-03']
 """
 
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,6 +51,11 @@ from ..nn.serialize import save_model as _save_files
 
 UNK, PAD, END = "<unk>", "<pad>", "</s>"
 LEVELS = ("char", "word")
+PROBE_WORDS = 3     # seen words whose store rows a saved model keeps as its store's fingerprint
+
+
+class VectorsWarning(UserWarning):
+    """A loaded model's word vectors are missing or not the ones it was trained with."""
 
 
 def read_pairs(stream, path):
@@ -95,11 +109,14 @@ class Seq2Seq(ParamsMixin):
         Lower-case the sources, in training and after (the course does for dates).
     vectors : Vectors or path, optional
         Word vectors for the encoder's input (``level="word"``) instead of one-hot words:
-        each training source word's row is copied at unit length (words the store lacks,
-        and words never seen in training, read as the zero vector); the copy is saved with
-        the model.
+        each training source word's row is copied at unit length (words the store lacks
+        read as the zero vector); the copy is saved with the model. A word never seen in
+        training reads as the store's row, prepared the same way (the zero vector if the
+        store lacks it too). Give a path (or a packaged name) for a saved model to find
+        the store again by itself.
     trainable_embeddings : bool
-        Train that copy with the rest (else it stays as the store has it).
+        Train that copy with the rest (else it stays as the store has it); words unseen
+        in training still read as the store's original rows.
     hidden : int
         Units per direction of the bidirectional encoder (the course: 32).
     decoder_hidden : int
@@ -150,8 +167,10 @@ class Seq2Seq(ParamsMixin):
     def _join(self, symbols):
         return ("" if self.target_level == "char" else " ").join(symbols)
 
-    def _encode_sources(self, sources):
-        """``(ids (batch, Tx), mask (batch, Tx))``; unknown symbols -> <unk>."""
+    def _encode_sources(self, sources, unseen=None):
+        """``(ids (batch, Tx), mask (batch, Tx))``; unknown symbols -> <unk>. With a dict
+        `unseen`, an unknown word the store has gets the id ``len(source_vocab_) + k`` and
+        ``unseen[word] = k`` (see `_inputs`)."""
         index, unk, pad = self.source_index_, self.source_index_[UNK], self.source_index_[PAD]
         seqs = []
         for i, text in enumerate(sources):
@@ -160,7 +179,8 @@ class Seq2Seq(ParamsMixin):
             symbols = self._split(self._source_text(text), self.level)
             if not symbols:
                 raise ValueError(f"input {i} is empty")
-            seqs.append([index.get(s, unk) for s in symbols])
+            seqs.append([index.get(s, unk) if unseen is None or s in index else
+                         self._unseen_id(s, unseen) for s in symbols])
         longest = max(len(s) for s in seqs)
         ids = np.full((len(seqs), longest), pad)
         for row, s in enumerate(seqs):
@@ -168,11 +188,31 @@ class Seq2Seq(ParamsMixin):
         mask = np.arange(longest) < np.array([len(s) for s in seqs])[:, None]
         return ids, mask
 
-    def _inputs(self, ids):
-        """The encoder's input ``(batch, Tx, n_in)``: one-hot symbols, or their vectors."""
+    def _unseen_id(self, word, unseen):
+        """The id of a word unseen in training (see `_encode_sources`): its own if the store
+        has it, else <unk>'s."""
+        if word not in unseen:
+            store = self._unseen_store()
+            if store is None or word not in store:
+                return self.source_index_[UNK]
+            unseen[word] = len(unseen)
+        return len(self.source_vocab_) + unseen[word]
+
+    def _inputs(self, ids, unseen=None):
+        """The encoder's input ``(batch, Tx, n_in)``: one-hot symbols, or their vectors (the
+        store's unit rows of the `unseen` words after the trained ones)."""
         if self.embeddings_ is None:
             return np.eye(len(self.source_vocab_))[ids]
-        return self.embeddings_[ids]
+        if not unseen:
+            return self.embeddings_[ids]
+        return np.vstack([self.embeddings_, unit_rows(self._unseen_store(), list(unseen))])[ids]
+
+    def _source_inputs(self, sources):
+        """``(encoder input, mask)`` of source strings for decoding: with word vectors, unseen
+        words the store has read as its rows."""
+        unseen = {} if self.embeddings_ is not None else None
+        ids, mask = self._encode_sources(sources, unseen)
+        return self._inputs(ids, unseen), mask
 
     def _encode_targets(self, targets):
         """``(ids (batch, Ty), mask)``: each target's symbols then the end symbol."""
@@ -296,26 +336,61 @@ class Seq2Seq(ParamsMixin):
         """``(n_src, dim)`` rows of `vectors` for the source words, scaled to unit length
         (zero for <unk>, <pad> and words the store lacks, as `wordvec.nn.Embedding` does),
         or None. GloVe's rows have lengths near 4.5; as they are they saturate the encoder's
-        gates (numbers task, 2,000 pairs: 0.44 exact match frozen, 0.97 at unit length)."""
+        gates (numbers task, 2,000 pairs: 0.44 exact match frozen, 0.97 at unit length).
+        Also keeps the store for unseen words and its record for `save`."""
+        self._store, self.vectors_record_ = None, None
         if self.vectors is None:
             return None
         if self.level != "word":
             raise ValueError("vectors= needs level='word' (a store holds words, not characters)")
-        store = self.vectors
-        if isinstance(store, (str, Path)):
-            from ..io import load
-            store = load(store)
-        if not hasattr(store, "key_to_index"):
-            raise TypeError(f"vectors must be a Vectors or a path, got {type(store).__name__}")
+        store = _read_store(self.vectors)
+        known = [w for w in self.source_vocab_[:-2] if w in store]
         E = np.zeros((len(self.source_vocab_), store.dim))
-        known = [(i, w) for i, w in enumerate(self.source_vocab_[:-2]) if w in store]
         if known:
-            rows, words = zip(*known)
-            vectors = np.asarray(store[list(words)], dtype=np.float64)
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            E[list(rows)] = vectors / np.where(norms > 0, norms, 1.0)
+            E[[self.source_index_[w] for w in known]] = unit_rows(store, known)
         self.in_vectors_ = len(known)
+        self._store = store
+        self.vectors_record_ = _record(self.vectors, store, known[:PROBE_WORDS])
         return E
+
+    def _unseen_store(self):
+        """The store for words unseen in training: the one `fit` read or `use_vectors` gave,
+        else (once) the one the saved model records, if it is found and matches; else None,
+        with one `VectorsWarning`."""
+        if getattr(self, "_store", None) is None and not getattr(self, "_store_tried", False):
+            self._store_tried = True
+            record = getattr(self, "vectors_record_", None)
+            self._store = None
+            if record is None:
+                return None            # saved before records were kept: <unk> as then
+            location = record.get("location")
+            try:
+                if location is None:
+                    raise ValueError("the model does not record where they are")
+                self._store = _read_store(location)
+                _check_record(record, self._store, location)
+            except (OSError, ValueError) as exc:   # FormatError is a ValueError
+                self._store = None
+                warnings.warn(f"words unseen in training read as <unk>: the model's word "
+                              f"vectors are not available ({' '.join(str(exc).split())}); "
+                              f"give them explicitly", VectorsWarning, stacklevel=2)
+        return self._store
+
+    def use_vectors(self, vectors):
+        """Read words unseen in training from `vectors` (a `Vectors` or a path), which must
+        match the fingerprint of the store the model was trained with; returns self."""
+        self._check_fitted()
+        record = getattr(self, "vectors_record_", None)
+        if self.embeddings_ is None:
+            raise ValueError("this model reads no word vectors (trained without vectors=)")
+        if record is None:
+            raise ValueError("this model was saved without a fingerprint of its word "
+                             "vectors, so no store can be checked against it")
+        store = _read_store(vectors)
+        _check_record(record, store, vectors if isinstance(vectors, (str, Path)) else
+                      "the vectors given")
+        self._store, self._store_tried = store, True
+        return self
 
     def _index(self):
         self.source_index_ = {s: i for i, s in enumerate(self.source_vocab_)}
@@ -328,8 +403,8 @@ class Seq2Seq(ParamsMixin):
             raise ValueError("this Seq2Seq is not fitted yet; call fit first")
 
     def _greedy(self, sources, max_len):
-        ids, mask = self._encode_sources(sources)
-        a = self.encoder_.forward(self._inputs(ids), mask)
+        inputs, mask = self._source_inputs(sources)
+        a = self.encoder_.forward(inputs, mask)
         end = self.target_index_[END]
         state = self.decoder_.initial_state(len(sources))
         prev = np.full(len(sources), len(self.target_vocab_))
@@ -348,9 +423,9 @@ class Seq2Seq(ParamsMixin):
     def translate(self, source, beam_width=3, alpha=0.7, max_len=None):
         """The `beam_width` best `Translation` of one source string, best first."""
         self._check_fitted()
-        ids, mask = self._encode_sources([source])
+        inputs, mask = self._source_inputs([source])
         with threadpool_limits(1, user_api="blas"):
-            a = self.encoder_.forward(self._inputs(ids), mask)
+            a = self.encoder_.forward(inputs, mask)
 
             def step(prev, state):
                 k = len(prev)
@@ -394,6 +469,8 @@ class Seq2Seq(ParamsMixin):
         meta = {"kind": "seq2seq", "params": params, "source_vocab": self.source_vocab_,
                 "target_vocab": self.target_vocab_, "max_output_len": self.max_output_len_,
                 "task": getattr(self, "task_", None)}
+        if getattr(self, "vectors_record_", None) is not None:
+            meta["vectors"] = self.vectors_record_
         arrays = {**self._params(), "loss_history": self.loss_history_}
         if self.embeddings_ is not None:
             arrays["emb.E"] = self.embeddings_
@@ -427,6 +504,8 @@ class Seq2Seq(ParamsMixin):
                                             lambda v: v >= 1, "an integer >= 1")
         model.task_ = check_field(path, meta, "task", (dict, type(None)), None,
                                   "null or an object")
+        model.vectors_record_ = check_field(path, meta, "vectors", (dict, type(None)),
+                                            _valid_record, "null or a vectors record")
         model._index()
         E = arrays.get("emb.E")
         model.embeddings_ = None if E is None or E.ndim != 2 else np.zeros((
@@ -440,6 +519,68 @@ class Seq2Seq(ParamsMixin):
         for key, value in arrays.items():
             expected[key][...] = value
         return model
+
+
+def unit_rows(store, words):
+    """``(len(words), dim)`` float64 rows of `store` for `words`, scaled to unit length
+    (a zero row stays zero): how the encoder reads word vectors."""
+    vectors = np.asarray(store[list(words)], dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def _read_store(vectors):
+    """A `Vectors` given as itself, a path or a packaged name."""
+    if isinstance(vectors, (str, Path)):
+        from ..io import load
+        return load(vectors)
+    if not hasattr(vectors, "key_to_index"):
+        raise TypeError(f"vectors must be a Vectors or a path, got {type(vectors).__name__}")
+    return vectors
+
+
+def _record(given, store, probe):
+    """What a saved model keeps to find and check its store: its location (an absolute path,
+    a packaged name, or None for a store given in memory), size, dim and the raw rows of the
+    `probe` words."""
+    if isinstance(given, (str, Path)):
+        location = str(Path(given).resolve()) if Path(given).exists() else str(given)
+    else:
+        source = store.source or {}
+        location = source.get("name") if source.get("imported") == "pretrained" else None
+    rows = np.asarray(store[list(probe)], dtype=np.float64).reshape(len(probe), store.dim)
+    return {"location": location, "words": len(store), "dim": int(store.dim),
+            "probe": {"words": list(probe), "rows": rows.tolist()}}
+
+
+def _valid_record(record):
+    """Whether a saved model's "vectors" field is None or shaped as `_record` writes it."""
+    if record is None:
+        return True
+    probe = record.get("probe")
+    return isinstance(record.get("location"), (str, type(None))) and all(
+        isinstance(record.get(k), int) and record[k] >= 1 for k in ("words", "dim")) and \
+        isinstance(probe, dict) and isinstance(probe.get("words"), list) and \
+        isinstance(probe.get("rows"), list) and len(probe["words"]) == len(probe["rows"]) and \
+        all(isinstance(w, str) for w in probe["words"]) and all(
+            isinstance(r, list) and len(r) == record["dim"] and all(finite_number(v) for v in r)
+            for r in probe["rows"])
+
+
+def _check_record(record, store, name):
+    """ValueError naming `name` unless `store` has the recorded size, dim and probe rows
+    (to 1e-4, so the same vectors in another format match)."""
+    found = (len(store), int(store.dim))
+    if found != (record["words"], record["dim"]):
+        raise ValueError(f"{name}: {found[0]} words x {found[1]} dims, but the model was "
+                         f"trained with vectors of {record['words']} words x "
+                         f"{record['dim']} dims")
+    probe = record["probe"]
+    for word, row in zip(probe["words"], probe["rows"], strict=True):
+        if word not in store or not np.allclose(np.asarray(store[word], dtype=np.float64),
+                                                row, atol=1e-4):
+            raise ValueError(f"{name}: not the vectors the model was trained with (its "
+                             f"vector of {word!r} differs)")
 
 
 def plot_attention(model, source, translation, path):
