@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .common import COUNT, POSITIVE, SEED, check_output
+from .common import COUNT, POSITIVE, SEED, check_output, warning_lines
 
 # task -> (source level, target level)
 TASKS = {"dates": ("char", "char"), "numbers": ("word", "char")}
@@ -15,6 +15,14 @@ def _task_pairs(task, n, seed):
     from wordvec import datasets
     make = datasets.date_pairs if task == "dates" else datasets.number_pairs
     return make(n, random_state=seed)
+
+
+def _load_model(model_path, vectors_path):
+    """The saved model, reading unseen words from `vectors_path` when given."""
+    from wordvec.models.seq2seq import Seq2Seq
+
+    model = Seq2Seq.load(model_path)
+    return model if vectors_path is None else model.use_vectors(vectors_path)
 
 
 def _read_pairs(data):
@@ -52,7 +60,9 @@ def seq2seq():
               help="The same for targets.")
 @click.option("--vectors", "vectors_path", metavar="PATH",
               help="A vector store (any format, or glove-6b-50d) for word-level inputs.")
-@click.option("--trainable-vectors", is_flag=True, help="Train the copy of --vectors too.")
+@click.option("--trainable-vectors", is_flag=True,
+              help="Train the copy of --vectors too (words unseen in training still read as "
+                   "the store's own vectors).")
 @click.option("--epochs", type=COUNT, default=10, show_default=True)
 @click.option("--batch-size", type=COUNT, default=100, show_default=True)
 @click.option("--hidden", type=COUNT, default=32, show_default=True,
@@ -66,6 +76,10 @@ def seq2seq():
 def train(task, data, output, pairs, level, target_level, vectors_path, trainable_vectors,
           epochs, batch_size, hidden, decoder_hidden, learning_rate, seed, as_json, quiet):
     """Train on a TASK's generated pairs or on --data; prints the loss of every epoch.
+
+    With --vectors, the model records where the store is (keep it there, or give it to
+    translate/evaluate with --vectors): a source word unseen in training reads as its
+    vector in the store, not as <unk>.
 
     TASK "dates" is the course's: human-readable dates ("tuesday 9 march 2004", "9/3/04")
     to ISO ones (2004-03-09), drawn from 1970-2019 in the course's 24 formats. TASK
@@ -94,12 +108,8 @@ def train(task, data, output, pairs, level, target_level, vectors_path, trainabl
         sources, targets = zip(*_task_pairs(task, pairs, seed))
     else:
         sources, targets = _read_pairs(data)
-    vectors = None
-    if vectors_path:
-        from .common import load_vectors
-        vectors = load_vectors(vectors_path)
     model = Seq2Seq(level=level, target_level=target_level, lowercase=task is not None,
-                    vectors=vectors,
+                    vectors=vectors_path,
                     trainable_embeddings=trainable_vectors, hidden=hidden,
                     decoder_hidden=decoder_hidden, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, random_state=seed, progress=not quiet)
@@ -112,7 +122,7 @@ def train(task, data, output, pairs, level, target_level, vectors_path, trainabl
                                "source_vocab": len(model.source_vocab_),
                                "target_vocab": len(model.target_vocab_), "loss": losses}))
         return
-    known = f" ({model.in_vectors_} in --vectors)" if vectors is not None else ""
+    known = f" ({model.in_vectors_} in --vectors)" if vectors_path else ""
     click.echo(f"{len(sources)} pairs, {len(model.source_vocab_)} source{known} and "
                f"{len(model.target_vocab_)} target symbols; loss by epoch:")
     for epoch, loss in enumerate(losses, 1):
@@ -131,9 +141,12 @@ def train(task, data, output, pairs, level, target_level, vectors_path, trainabl
 @click.option("--attention-map", type=click.Path(dir_okay=False),
               help="Draw the attention weights of the first input's translation (.png, .svg, "
                    ".pdf).")
+@click.option("--vectors", "vectors_path", metavar="PATH",
+              help="The vector store the model was trained with, if it moved: words unseen in "
+                   "training read as its vectors (checked against the model's fingerprint).")
 @click.option("--json", "as_json", is_flag=True,
               help='One {"input", "output", "score"} object per line.')
-def translate(model_path, inputs, beam, alpha, attention_map, as_json):
+def translate(model_path, inputs, beam, alpha, attention_map, vectors_path, as_json):
     """Translate each INPUT ("-": one input per line of stdin); prints INPUT<TAB>OUTPUT.
 
     \b
@@ -145,9 +158,9 @@ def translate(model_path, inputs, beam, alpha, attention_map, as_json):
     """
     check_output(attention_map, model_path)
     from wordvec.errors import FormatError
-    from wordvec.models.seq2seq import Seq2Seq, plot_attention
+    from wordvec.models.seq2seq import plot_attention
 
-    model = Seq2Seq.load(model_path)
+    model = _load_model(model_path, vectors_path)
     texts = []
     for given in inputs:
         if given != "-":
@@ -159,15 +172,16 @@ def translate(model_path, inputs, beam, alpha, attention_map, as_json):
             if not line.strip():
                 raise FormatError("<stdin>", "empty input", number)
             texts.append(line.strip())
-    for i, text in enumerate(texts):
-        best = model.translate(text, beam_width=beam, alpha=alpha)[0]
-        if i == 0 and attention_map:
-            plot_attention(model, text, best, attention_map)
-        if as_json:
-            click.echo(json.dumps({"input": text, "output": best.output,
-                                   "score": round(best.score, 6)}, ensure_ascii=False))
-        else:
-            click.echo(f"{text}\t{best.output}")
+    with warning_lines():
+        for i, text in enumerate(texts):
+            best = model.translate(text, beam_width=beam, alpha=alpha)[0]
+            if i == 0 and attention_map:
+                plot_attention(model, text, best, attention_map)
+            if as_json:
+                click.echo(json.dumps({"input": text, "output": best.output,
+                                       "score": round(best.score, 6)}, ensure_ascii=False))
+            else:
+                click.echo(f"{text}\t{best.output}")
 
 
 @seq2seq.command()
@@ -178,8 +192,11 @@ def translate(model_path, inputs, beam, alpha, attention_map, as_json):
                    "the model's task, drawn with a seed training never used, none of whose "
                    "inputs training saw).")
 @click.option("--beam", type=COUNT, default=1, show_default=True, help="Beam width.")
+@click.option("--vectors", "vectors_path", metavar="PATH",
+              help="The vector store the model was trained with, if it moved: words unseen in "
+                   "training read as its vectors (checked against the model's fingerprint).")
 @click.option("--json", "as_json", is_flag=True, help='{"n", "exact_match", "bleu"}.')
-def evaluate(model_path, data, beam, as_json):
+def evaluate(model_path, data, beam, vectors_path, as_json):
     """Exact-match accuracy and Bleu (of output symbols, up to 4-grams) on held-out pairs.
 
     \b
@@ -189,9 +206,8 @@ def evaluate(model_path, data, beam, as_json):
     """
     from wordvec.errors import FormatError
     from wordvec.metrics import bleu
-    from wordvec.models.seq2seq import Seq2Seq
 
-    model = Seq2Seq.load(model_path)
+    model = _load_model(model_path, vectors_path)
     if data is not None:
         sources, targets = _read_pairs(data)
     else:
@@ -203,7 +219,8 @@ def evaluate(model_path, data, beam, as_json):
         # a list seed is a different stream from every integer --seed
         fresh = _task_pairs(task["name"], 4 * HELD_OUT, [task["seed"], 2026, 13])
         sources, targets = zip(*[p for p in fresh if p[0] not in seen][:HELD_OUT])
-    predicted = model.predict(sources, beam_width=beam)
+    with warning_lines():
+        predicted = model.predict(sources, beam_width=beam)
     exact = sum(p == t for p, t in zip(predicted, targets, strict=True)) / len(targets)
 
     def symbols(text):

@@ -125,3 +125,46 @@ def test_numbers_task_with_word_vectors(tmp_path):
     assert proc.returncode == 0 and proc.stdout.startswith("two hundred and five\t")
     proc = run("train", "dates", "--vectors", store, "-o", tmp_path / "m")
     assert proc.returncode == 2 and "--vectors needs word-level sources" in proc.stderr
+
+
+def test_unseen_words_read_the_recorded_store(glove, glove_20k_store, tmp_path):
+    from tests.test_seq2seq import sentiment_pairs, sentiment_store
+
+    store = sentiment_store(glove, tmp_path / "store")
+    for part in ("train", "held-out"):
+        (tmp_path / f"{part}.tsv").write_text("".join(
+            f"{s}\t{t}\n" for s, t in zip(*sentiment_pairs(part), strict=True)),
+            encoding="utf-8")
+    model = tmp_path / "m"
+    proc = run("train", "--data", tmp_path / "train.tsv", "--level", "word", "--target-level",
+               "word", "--vectors", store, "-o", model, "--epochs", 30, "--batch-size", 16,
+               "--hidden", 8, "--decoder-hidden", 8, "--learning-rate", 0.01, "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "96 pairs, 29 source (27 in --vectors) and 3 target symbols" in proc.stdout
+
+    def evaluate(*args):
+        proc = run("evaluate", "--model", model, "--data", tmp_path / "held-out.tsv", "--json",
+                   *args)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)["exact_match"], proc.stderr
+
+    with_store, stderr = evaluate()
+    assert with_store >= 0.85 and stderr == ""
+    unseen = ("so wonderful", "really horrible")      # held-out words
+    proc = run("translate", "--model", model, *unseen)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert [line.split("\t")[1] in ("pos", "neg") for line in proc.stdout.splitlines()] == \
+        [True, True]
+    store.rename(tmp_path / "moved")
+    without, stderr = evaluate()
+    assert without <= 0.6 and with_store - without >= 0.3
+    assert stderr.count("\n") == 1 and stderr.startswith("wordvec: warning: words unseen in "
+                                                         "training read as <unk>")
+    proc = run("translate", "--model", model, *unseen)
+    assert proc.returncode == 0 and len(proc.stderr.splitlines()) == 1
+    assert evaluate("--vectors", tmp_path / "moved") == (with_store, "")
+    proc = run("translate", "--model", model, *unseen, "--vectors", glove_20k_store)
+    assert "but the model was trained with vectors of 51 words" in one_error_line(proc)
+    proc = run("evaluate", "--model", model, "--data", tmp_path / "held-out.tsv",
+               "--vectors", tmp_path / "nowhere")
+    assert "nowhere" in one_error_line(proc)
