@@ -200,6 +200,34 @@ def test_pruning_keeps_the_table_bounded_and_counts_never_overstated(lee):
     assert len(set(best) & set(pruned.phrasegrams_)) >= 10
 
 
+def test_tails_count_toward_the_bound():
+    # BANKS holds 5 words, 2 tails ("of america", "of the blue") and 3 pairs: 10 types once
+    # the connectors (held, never counted) are pruned at min_reduce 2
+    full = Phrases(min_count=1, threshold=0.5, connector_words="english",
+                   progress=False).fit(BANKS)
+    fits = Phrases(min_count=1, threshold=0.5, connector_words="english", max_vocab_size=10,
+                   progress=False).fit(BANKS)
+    assert fits.min_reduce_ == 2 and fits.tables_[0].vocab() == full.tables_[0].vocab()
+    assert fits.phrasegrams_ == full.phrasegrams_
+    # one fewer: all seen 3 times, so min_reduce rises to 4 and drops everything
+    over = Phrases(min_count=1, threshold=0.5, connector_words="english", max_vocab_size=9,
+                   progress=False).fit(BANKS)
+    assert over.min_reduce_ == 4 and over.tables_[0].vocab() == {}
+
+
+def test_pruning_with_connectors_never_overstates(lee):
+    path, _ = lee
+    full = Phrases(min_count=5, connector_words="english", progress=False).fit(path)
+    pruned = Phrases(min_count=5, connector_words="english", max_vocab_size=20_000,
+                     progress=False).fit(path)
+    table = pruned.tables_[0]
+    assert len(table.words) + len(table.tails) + len(table.pairs) <= 20_000
+    assert pruned.min_reduce_ >= 2
+    vocab, counts = table.vocab(), full.tables_[0].vocab()
+    assert all(count <= counts[key] for key, count in vocab.items())
+    assert sum("_of_" in key for key in vocab) > 10   # pairs with connectors kept
+
+
 def test_unpruned_runs_record_nothing_dropped(lee):
     model = Phrases(progress=False).fit(lee[0])
     assert model.min_reduce_ == 1 and model.tables_[0].min_reduce == 1

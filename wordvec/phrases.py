@@ -27,12 +27,15 @@ passes of its own (one runs `Phrases` again on the output of the first).
 
 Memory: words are a dict (as in gensim), but pairs are int64 keys in a sorted numpy array with
 their counts: 16 bytes a distinct pair, about 40 at the peak of a merge of buffered pairs,
-against about 150 a type in gensim's dict of joined strings (on `bench`, 12.1M tokens and 3.1M
-types: 310 MB peak here, 474 MB in gensim). A pair with connectors keys its second word as a
-"tail", the tuple (connectors..., word), held in the same dict as the words. `max_vocab_size`
-bounds the distinct words, tails and pairs held, as gensim bounds words plus pairs: when a
-merge leaves more, those seen fewer than `min_reduce` times are dropped and `min_reduce` rises
-by one until the table fits (it never falls). Counts are then underestimates, as in gensim,
+against about 150 a type in gensim's dict of joined strings; they are scored a slice at a time.
+A pair with connectors keys its second word as a "tail" (connectors..., word): each distinct
+run of connectors ("of", "of the") is numbered in a small dict, and a tail is `run << 32 |
+word` in a second sorted int64 array, with its id and count (24 bytes a tail). On `bench`
+(12.1M tokens, 3.1M types; with connectors 4.3M and 0.36M tails) the peak is 230 MB here and
+470 MB in gensim, with connectors 327 MB against 524. `max_vocab_size` bounds the distinct
+words, tails and pairs held, as gensim bounds words plus pairs: when a merge leaves more,
+those seen fewer than `min_reduce` times are dropped and `min_reduce` rises by one until the
+table fits (it never falls). Counts are then underestimates, as in gensim,
 and `min_reduce_` (1 when nothing was dropped) says how far. Pruning happens at merges,
 gensim's after a sentence, so the two agree exactly only when neither prunes.
 
@@ -76,7 +79,9 @@ ENGLISH_CONNECTOR_WORDS = frozenset(
     "a an the for of with without at from to in on by and or".split())
 MODEL_FORMAT, MODEL_VERSION = "wordvec-phrases", 1
 _LOW = np.int64(0xFFFFFFFF)
+_TAIL = np.int64(1 << 31)  # while counting, a pair's second id at or above this is a tail
 _BUFFER = 1 << 21  # pairs buffered at least before a merge into the table
+_SCORE_SLICE = 1 << 18  # pairs scored at once
 _MAX_LINE = 16 << 20  # longest line a saved model may have (a longer one is not a model)
 
 
@@ -392,15 +397,17 @@ def _read_phrase(path, number, line, model, connectors):
 class PhraseTable:
     """The counts of one pass over a corpus, and the phrases they make.
 
-    Ids below `len(words)` are words; id `len(words) + i` is `tails[i]`, the connector words
+    Ids below `len(words)` are words; id `len(words) + i` is tail `i`, the connector words
     and the word that end a pair with connectors ("of", "america" in "bank of america").
 
     Attributes
     ----------
     words : list of str
         Distinct words, in order of first appearance (pruned ones left out).
-    tails : list of tuple of str
-        Distinct tails (empty without connector words).
+    runs : list of tuple of str
+        Distinct runs of connector words inside pairs (empty without connector words).
+    tails : ndarray of int64, shape (n_tails,)
+        Distinct tails, as `run << 32 | id(word)` (`runs[run]` then the word).
     word_counts : ndarray of int64, shape (n_words,)
     pairs : ndarray of int64, shape (n_pairs,)
         Distinct pairs, as `id(a) << 32 | id(b)` (b a word or a tail), sorted.
@@ -412,14 +419,15 @@ class PhraseTable:
     phrases, scores : ndarray of int64 and float64, shape (n_phrases,)
         The pairs that score above the threshold (sorted), and their scores.
 
-    A loaded model's tables hold only their phrases: `words` and `tails` are theirs, `pairs`
-    are `phrases`, and the counts are None.
+    A loaded model's tables hold only their phrases: `words`, `runs` and `tails` are theirs,
+    `pairs` are `phrases`, and the counts are None.
     """
 
     def __init__(self, words, word_counts, pairs, pair_counts, corpus_word_count, min_reduce,
-                 tails=()):
+                 runs=(), tails=None):
         self.words = words
-        self.tails = list(tails)
+        self.runs = list(runs)
+        self.tails = np.zeros(0, dtype=np.int64) if tails is None else tails
         self.word_counts = word_counts
         self.pairs = pairs
         self.pair_counts = pair_counts
@@ -429,16 +437,17 @@ class PhraseTable:
     @classmethod
     def from_phrases(cls, phrases, scores, corpus_word_count, min_reduce):
         """A table of only the `phrases` (tuples of words) with their `scores`."""
-        index = defaultdict(count().__next__)
-        for tokens in phrases:   # number the words in order of appearance
-            for word in tokens[:1] if len(tokens) > 2 else tokens:
+        index, runs = defaultdict(count().__next__), defaultdict(count().__next__)
+        for tokens in phrases:   # number the words (a tail's last one too) as they come
+            for word in (tokens[0], tokens[-1]):
                 index[word]   # noqa: B018
-        words = list(index)
-        tails = defaultdict(count(len(words)).__next__)
-        keys = np.array([(index[t[0]] << 32) | (index[t[1]] if len(t) == 2 else tails[t[1:]])
-                         for t in phrases], dtype=np.int64)
+        n = len(index)
+        tails = defaultdict(count().__next__)   # tail key -> tail number
+        keys = np.array([(index[t[0]] << 32) | (index[t[1]] if len(t) == 2 else n + tails[
+            (runs[t[1:-1]] << 32) | index[t[-1]]]) for t in phrases], dtype=np.int64)
         order = np.argsort(keys)
-        table = cls(words, None, keys[order], None, corpus_word_count, min_reduce, tails)
+        table = cls(list(index), None, keys[order], None, corpus_word_count, min_reduce,
+                    list(runs), np.array(list(tails), dtype=np.int64))
         table._set_phrases(keys[order], np.asarray(scores, dtype=np.float64)[order])
         return table
 
@@ -469,38 +478,49 @@ class PhraseTable:
 
     def _token(self, i):
         n = len(self.words)
-        return self.words[i] if i < n else self.tails[i - n]
+        return self.words[i] if i < n else self._tail(i - n)
 
     def _rest(self, b):
         n = len(self.words)
-        return (self.words[b],) if b < n else self.tails[b - n]
+        return (self.words[b],) if b < n else self._tail(b - n)
+
+    def _tail(self, i):
+        """Tail `i` as a tuple of words."""
+        key = int(self.tails[i])
+        return self.runs[key >> 32] + (self.words[key & 0xFFFFFFFF],)
 
     def _joined(self, keys, delimiter):
-        words, tails, n = self.words, self.tails, len(self.words)
-        return [words[a] + delimiter + (words[b] if b < n else delimiter.join(tails[b - n]))
+        words, n = self.words, len(self.words)
+        return [words[a] + delimiter + (words[b] if b < n else delimiter.join(self._tail(b - n)))
                 for a, b in zip((keys >> 32).tolist(), (keys & _LOW).tolist())]
 
     def score(self, scoring, min_count, threshold):
-        """Score every pair as gensim does and keep those above `threshold` as `phrases`."""
-        a, b = self.pairs >> 32, self.pairs & _LOW
+        """Score every pair as gensim does and keep those above `threshold` as `phrases`
+        (a slice of pairs at a time, so the temporaries stay small)."""
         # a tail counts as the word that ends it
-        index = {w: i for i, w in enumerate(self.words)} if self.tails else {}
-        word_of = np.concatenate([np.arange(len(self.words)),
-                                  np.array([index[t[-1]] for t in self.tails], dtype=np.int64)])
-        count_a, count_b = self.word_counts[a], self.word_counts[word_of[b]]
-        count_ab = self.pair_counts
+        word_of = np.concatenate([np.arange(len(self.words)), self.tails & _LOW])
+        keep, kept = [np.zeros(0, dtype=bool)], [np.zeros(0)]
+        for start in range(0, len(self.pairs), _SCORE_SLICE):
+            part = slice(start, start + _SCORE_SLICE)
+            scores = self._scores(self.pairs[part], self.pair_counts[part], word_of, scoring,
+                                  min_count)
+            keep.append(scores > threshold)
+            kept.append(scores[keep[-1]])
+        self._set_phrases(self.pairs[np.concatenate(keep)], np.concatenate(kept))
+
+    def _scores(self, pairs, count_ab, word_of, scoring, min_count):
+        count_a = self.word_counts[pairs >> 32]
+        count_b = self.word_counts[word_of[pairs & _LOW]]
         with np.errstate(divide="ignore", invalid="ignore"):
             if scoring == "default":
                 # gensim: (bigram_count - min_count) / float(denom) * len_vocab, in this order
-                scores = ((count_ab - min_count) / (count_a * count_b).astype(np.float64)
-                          * float(len(self)))
-            else:
-                n = float(self.corpus_word_count)
-                p_ab = count_ab / n
-                scores = np.log(p_ab / ((count_a / n) * (count_b / n))) / -np.log(p_ab)
-                scores[count_ab < min_count] = -np.inf
-        keep = scores > threshold
-        self._set_phrases(self.pairs[keep], scores[keep])
+                return ((count_ab - min_count) / (count_a * count_b).astype(np.float64)
+                        * float(len(self)))
+            n = float(self.corpus_word_count)
+            p_ab = count_ab / n
+            scores = np.log(p_ab / ((count_a / n) * (count_b / n))) / -np.log(p_ab)
+            scores[count_ab < min_count] = -np.inf
+            return scores
 
     def _set_phrases(self, phrases, scores):
         self.phrases, self.scores = phrases, scores
@@ -574,14 +594,23 @@ def _candidates(lengths, connector):
 
 
 class _Counter:
-    """Words and pairs of a stream of blocks, in bounded memory."""
+    """Words and pairs of a stream of blocks, in bounded memory.
+
+    A tail (connectors then a word) is `run << 32 | word`, `run` numbering its distinct run
+    of connector words; tails sit in a sorted array with stable ids (in order of first
+    appearance), and a pair ending in tail `t` has `_TAIL | t` as its second id.
+    """
 
     def __init__(self, max_vocab_size, connectors=frozenset()):
         self.max_vocab_size = max_vocab_size
         self.connectors = connectors
-        # word or tail -> id, new ids handed out in C
+        # word -> id, new ids handed out in C
         self.index = defaultdict(count().__next__)
         self.word_counts = np.zeros(1 << 16, dtype=np.int64)
+        self.runs = defaultdict(count().__next__)   # tuple of connector words -> run id
+        self.tail_keys = np.zeros(0, dtype=np.int64)   # sorted
+        self.tail_ids = np.zeros(0, dtype=np.int64)    # the id of each of tail_keys
+        self.tail_counts = np.zeros(0, dtype=np.int64)  # by tail id
         self.pairs = np.zeros(0, dtype=np.int64)
         self.pair_counts = np.zeros(0, dtype=np.int64)
         self.pending, self.n_pending = [], 0
@@ -597,23 +626,42 @@ class _Counter:
         second = ids[right]
         counted = ids
         if connector is not None:   # count words but not connectors, and tails
+            counted = ids[~connector]
             tailed = np.flatnonzero(right - left > 1)
-            second[tailed] = [index[tuple(flat[i + 1:j + 1])]
-                              for i, j in zip(left[tailed].tolist(), right[tailed].tolist())]
-            counted = np.concatenate([ids[~connector], second[tailed]])
+            if len(tailed):
+                runs = self.runs
+                run = np.fromiter((runs[tuple(flat[i + 1:j])] for i, j in zip(
+                    left[tailed].tolist(), right[tailed].tolist())), np.int64, len(tailed))
+                second[tailed] = _TAIL | self._tail_ids((run << 32) | second[tailed])
         n_words = len(index)
-        if n_words > len(self.word_counts):
-            grown = np.zeros(max(n_words, 2 * len(self.word_counts)), dtype=np.int64)
-            grown[:len(self.word_counts)] = self.word_counts
-            self.word_counts = grown
+        self.word_counts = _grown(self.word_counts, n_words)
         self.word_counts[:n_words] += np.bincount(counted, minlength=n_words)
         self.total += len(flat)
         if len(left):
             self.pending.append((ids[left] << 32) | second)
             self.n_pending += len(left)
-        held = n_words + len(self.pairs) + self.n_pending
+        held = n_words + len(self.tail_keys) + len(self.pairs) + self.n_pending
         if self.n_pending >= max(_BUFFER, len(self.pairs) // 2) or held > self.max_vocab_size:
             self.merge()
+
+    def _tail_ids(self, keys):
+        """Count the tails `keys` and return their ids; new ones get the next ids, in order
+        of first appearance."""
+        new, first = np.unique(keys, return_index=True)
+        at = np.searchsorted(self.tail_keys, new)
+        held = at < len(self.tail_keys)
+        held[held] = self.tail_keys[at[held]] == new[held]
+        fresh = np.flatnonzero(~held)
+        n = len(self.tail_keys)
+        ids = np.empty(len(fresh), dtype=np.int64)
+        ids[np.argsort(first[fresh], kind="stable")] = np.arange(n, n + len(fresh))
+        self.tail_keys = np.insert(self.tail_keys, at[fresh], new[fresh])
+        self.tail_ids = np.insert(self.tail_ids, at[fresh], ids)
+        tids = self.tail_ids[np.searchsorted(self.tail_keys, keys)]
+        self.tail_counts = _grown(self.tail_counts, len(self.tail_keys))
+        self.tail_counts[:len(self.tail_keys)] += np.bincount(tids,
+                                                              minlength=len(self.tail_keys))
+        return tids
 
     def merge(self):
         """Add the buffered pairs to the sorted table, then prune it to `max_vocab_size`."""
@@ -628,13 +676,13 @@ class _Counter:
             fresh = ~held
             self.pairs = np.insert(self.pairs, at[fresh], new[fresh])
             self.pair_counts = np.insert(self.pair_counts, at[fresh], counts[fresh])
-        while len(self.index) + len(self.pairs) > self.max_vocab_size:
+        while len(self.index) + len(self.tail_keys) + len(self.pairs) > self.max_vocab_size:
             self.min_reduce += 1
             self.prune(self.min_reduce)
 
     def prune(self, min_reduce):
         """Drop words, tails and pairs seen fewer than `min_reduce` times; renumber those kept
-        in the same order, so the pair keys stay sorted."""
+        in the same order, so the tail and pair keys stay sorted."""
         n = len(self.index)
         keep = self.word_counts[:n] >= min_reduce
         new_id = np.cumsum(keep) - 1
@@ -643,10 +691,28 @@ class _Counter:
         self.word_counts = self.word_counts[:n][keep].copy()
         # a pair is seen no more often than its words and tail, nor a tail than its word,
         # so those of a pair kept are kept
+        n_tails = len(self.tail_keys)
+        keep_tail = self.tail_counts[:n_tails] >= min_reduce
+        new_tail = np.cumsum(keep_tail) - 1
+        kept = keep_tail[self.tail_ids]
+        keys = self.tail_keys[kept]
+        self.tail_keys = ((keys >> 32) << 32) | new_id[keys & _LOW]
+        self.tail_ids = new_tail[self.tail_ids[kept]]
+        self.tail_counts = self.tail_counts[:n_tails][keep_tail].copy()
         kept = self.pair_counts >= min_reduce
         pairs = self.pairs[kept]
-        self.pairs = (new_id[pairs >> 32] << 32) | new_id[pairs & _LOW]
+        self.pairs = (new_id[pairs >> 32] << 32) | self._renumbered(pairs & _LOW, new_id,
+                                                                    new_tail)
         self.pair_counts = self.pair_counts[kept]
+
+    @staticmethod
+    def _renumbered(second, new_id, new_tail, tail_base=_TAIL):
+        """The second ids of pairs, words by `new_id` and tails by `new_tail` (+ `tail_base`)."""
+        tail = second >= _TAIL
+        out = new_id[np.where(tail, 0, second)]
+        if tail.any():
+            out[tail] = tail_base + new_tail[second[tail] - _TAIL]
+        return out
 
     def table(self):
         self.merge()
@@ -657,21 +723,29 @@ class _Counter:
             words = [w.encode().decode() for w in self.index]
             return PhraseTable(words, counts.copy(), self.pairs, self.pair_counts, self.total,
                                self.min_reduce)
-        entries = list(self.index)
-        # words first, then tails; connector words (never counted) left out
-        kind = np.array([2 if isinstance(e, tuple) else int(e in self.connectors)
-                         for e in entries], dtype=np.int8)
-        is_word, is_tail = kind == 0, kind == 2
+        # connector words (never counted) left out
+        is_word = ~np.fromiter(map(self.connectors.__contains__, self.index), bool, n)
+        n_words = int(is_word.sum())
         new_id = np.full(n, -1, dtype=np.int64)
-        new_id[is_word] = np.arange(is_word.sum())
-        new_id[is_tail] = is_word.sum() + np.arange(is_tail.sum())
+        new_id[is_word] = np.arange(n_words)
         # fresh copies of the words: the dict's keys are scattered among freed token strings
-        words = [entries[i].encode().decode() for i in np.flatnonzero(is_word).tolist()]
-        tails = [entries[i] for i in np.flatnonzero(is_tail).tolist()]
-        pairs = (new_id[self.pairs >> 32] << 32) | new_id[self.pairs & _LOW]
+        words = [w.encode().decode() for w, k in zip(self.index, is_word.tolist()) if k]
+        tails = np.empty(len(self.tail_keys), dtype=np.int64)   # by id
+        tails[self.tail_ids] = ((self.tail_keys >> 32) << 32) | new_id[self.tail_keys & _LOW]
+        pairs = (new_id[self.pairs >> 32] << 32) | self._renumbered(
+            self.pairs & _LOW, new_id, np.arange(len(tails)), n_words)
         order = np.argsort(pairs, kind="stable") if len(tails) else slice(None)
         return PhraseTable(words, counts[is_word].copy(), pairs[order], self.pair_counts[order],
-                           self.total, self.min_reduce, tails)
+                           self.total, self.min_reduce, list(self.runs), tails)
+
+
+def _grown(counts, n):
+    """`counts` with room for at least `n` (itself when it has)."""
+    if n <= len(counts):
+        return counts
+    grown = np.zeros(max(n, 2 * len(counts), 1 << 10), dtype=np.int64)
+    grown[:len(counts)] = counts
+    return grown
 
 
 def read_connector_words(path):
