@@ -43,19 +43,19 @@ prefetch_for_reading = _prefetch_intrinsic(False)
 prefetch_for_writing = _prefetch_intrinsic(True)
 
 
-@njit(inline="always")
-def prefetch_row_for_reading(matrix, row):
-    """Hint every cache line of `matrix[row]` (2-D, C order) for reading."""
-    width = matrix.shape[1]
-    for col in range(0, width, 16):
-        prefetch_for_reading(matrix, row, col)
-    prefetch_for_reading(matrix, row, width - 1)
+def _row_prefetch(prefetch):
+    """An inline function `(matrix, row) -> None` hinting every cache line of `matrix[row]`
+    (2-D, C order) with the intrinsic `prefetch`."""
+
+    @njit(inline="always")
+    def prefetch_row(matrix, row):
+        width = matrix.shape[1]
+        for col in range(0, width, 16):
+            prefetch(matrix, row, col)
+        prefetch(matrix, row, width - 1)
+
+    return prefetch_row
 
 
-@njit(inline="always")
-def prefetch_row_for_writing(matrix, row):
-    """Hint every cache line of `matrix[row]` (2-D, C order) for writing."""
-    width = matrix.shape[1]
-    for col in range(0, width, 16):
-        prefetch_for_writing(matrix, row, col)
-    prefetch_for_writing(matrix, row, width - 1)
+prefetch_row_for_reading = _row_prefetch(prefetch_for_reading)
+prefetch_row_for_writing = _row_prefetch(prefetch_for_writing)
