@@ -648,9 +648,7 @@ class _Counter:
         """Count the tails `keys` and return their ids; new ones get the next ids, in order
         of first appearance."""
         new, first = np.unique(keys, return_index=True)
-        at = np.searchsorted(self.tail_keys, new)
-        held = at < len(self.tail_keys)
-        held[held] = self.tail_keys[at[held]] == new[held]
+        at, held = _located(self.tail_keys, new)
         fresh = np.flatnonzero(~held)
         n = len(self.tail_keys)
         ids = np.empty(len(fresh), dtype=np.int64)
@@ -669,9 +667,7 @@ class _Counter:
             new, counts = np.unique(np.concatenate(self.pending), return_counts=True)
             self.pending, self.n_pending = [], 0
             # add to the pairs already held, then insert the others where they sort
-            at = np.searchsorted(self.pairs, new)
-            held = at < len(self.pairs)
-            held[held] = self.pairs[at[held]] == new[held]
+            at, held = _located(self.pairs, new)
             self.pair_counts[at[held]] += counts[held]
             fresh = ~held
             self.pairs = np.insert(self.pairs, at[fresh], new[fresh])
@@ -737,6 +733,15 @@ class _Counter:
         order = np.argsort(pairs, kind="stable") if len(tails) else slice(None)
         return PhraseTable(words, counts[is_word].copy(), pairs[order], self.pair_counts[order],
                            self.total, self.min_reduce, list(self.runs), tails)
+
+
+def _located(keys, new):
+    """`(at, held)` of the sorted unique keys `new` in the sorted `keys`: where each sorts,
+    and whether it is there already (the others are inserted at `at`)."""
+    at = np.searchsorted(keys, new)
+    held = at < len(keys)
+    held[held] = keys[at[held]] == new[held]
+    return at, held
 
 
 def _grown(counts, n):
